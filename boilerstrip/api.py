@@ -1,0 +1,148 @@
+"""The public entry point: :func:`clean` runs the pipeline
+
+    decode bytes -> parse -> segment -> features -> block model
+    -> context model (decode.py) -> keep/drop -> render
+
+Each stage is a module of its own; this file only wires them together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import decode, features, parse, render
+from .encoding import to_text
+from .model import Model, load_model
+from .segment import Blocks, segment
+
+OUTPUT_FORMATS = ("text", "markdown", "html", "json")
+#: Input larger than this (in bytes, or characters for ``str``) is cut to it.
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+#: A heading is the headline when it shares this much with the page title.
+HEADLINE_OVERLAP = 0.5
+#: Only the first blocks of a page are searched for the headline.
+HEADLINE_SEARCH = 0.6
+_TITLE_IDX = features.FEATURE_NAMES.index("title_overlap")
+
+
+@dataclass
+class Analysis:
+    """Everything the pipeline knows about one page (the debugging view)."""
+
+    title: str | None
+    blocks: Blocks
+    X: np.ndarray
+    block_scores: np.ndarray
+    scores: np.ndarray
+    headline: int | None
+
+
+def analyse(html: str, model: Model) -> Analysis:
+    """Run parse -> segment -> features -> both model stages on a decoded page."""
+    tree = parse.parse(html)
+    title = parse.page_title(tree)
+    root = tree.body if tree.body is not None else tree.root
+    blocks = segment(root)
+    X = features.compute(blocks, title)
+    if len(blocks):
+        p1 = model.block.predict_proba(X)
+        C = decode.context_features(X, p1, blocks)
+        p2 = model.context.predict_proba(C)
+    else:
+        p1 = p2 = np.zeros(0)
+    return Analysis(title, blocks, X, p1, p2, find_headline(blocks, X, title))
+
+
+def find_headline(blocks: Blocks, X: np.ndarray, title: str | None) -> int | None:
+    """Index of the headline block: the first h1-h3 (in the first part of the page)
+    that matches the title best, or the first ``<h1>`` when there is no title."""
+    n = len(blocks)
+    limit = max(1, int(n * HEADLINE_SEARCH))
+    best, best_i = HEADLINE_OVERLAP, None
+    if title:
+        for i in range(limit):
+            if blocks.tag[i] in ("h1", "h2", "h3") and X[i, _TITLE_IDX] > best:
+                best, best_i = X[i, _TITLE_IDX], i
+        if best_i is not None:
+            return best_i
+    for i in range(limit):
+        if blocks.tag[i] == "h1":
+            return i
+    return None
+
+
+def _check_args(html, output, threshold, max_bytes):
+    if not isinstance(html, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"clean() expects HTML as str or bytes, not {type(html).__name__}")
+    if not isinstance(output, str) or output not in OUTPUT_FORMATS:
+        raise ValueError(f"output must be one of {', '.join(OUTPUT_FORMATS)}; got {output!r}")
+    if threshold is not None:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
+        if not 0.0 <= float(threshold) <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1; got {threshold!r}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError("max_bytes must be an int")
+    if max_bytes <= 0:
+        raise ValueError("max_bytes must be positive")
+
+
+def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
+          threshold: float | None = None, model: Model | str | None = None,
+          max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Extract the article from an HTML page.
+
+    Parameters
+    ----------
+    html:
+        The page, as ``str`` or as raw ``bytes`` (the encoding is detected from
+        the BOM, ``<meta charset>``, then the bytes themselves).
+    url:
+        The page's URL, if known; reported in JSON output.
+    output:
+        ``"text"`` (article body, one block per line, no headline),
+        ``"markdown"``, ``"html"`` or ``"json"`` (every block with its score
+        and decision).
+    threshold:
+        The one precision/recall knob: a block is kept when its probability
+        reaches it.  Lower keeps more (recall), higher keeps less (precision).
+        ``None`` uses the model's tuned default.
+    model:
+        A :class:`~boilerstrip.model.Model` or the path of a model file;
+        ``None`` uses the bundled model.
+    max_bytes:
+        Input beyond this many bytes (characters for ``str``) is ignored, like
+        a truncated download.
+
+    Returns ``""`` for empty or non-HTML input.  Raises ``TypeError`` /
+    ``ValueError`` for arguments of the wrong type or value only.
+    """
+    _check_args(html, output, threshold, max_bytes)
+    if isinstance(html, (bytearray, memoryview)):
+        html = bytes(html)
+    if len(html) > max_bytes:
+        html = html[:max_bytes]
+    text = to_text(html)
+    m = load_model(model)
+    t = m.threshold if threshold is None else float(threshold)
+    if not text.strip():
+        a = None
+    else:
+        a = analyse(text, m)
+    if a is None or len(a.blocks) == 0:
+        if output == "json":
+            return render.to_json(Blocks(), [], [], None, url, t, None)
+        return ""
+    kept = decode.decide(a.scores, t)
+    if output == "json":
+        return render.to_json(a.blocks, a.scores, kept, a.title, url, t, a.headline)
+    keep = [i for i in np.nonzero(kept)[0].tolist() if i != a.headline]
+    if output == "text":
+        return render.to_text(a.blocks, keep)
+    head = a.blocks.text[a.headline] if a.headline is not None else a.title
+    if not keep and a.headline is None:
+        head = None
+    if output == "markdown":
+        return render.to_markdown(a.blocks, keep, head)
+    return render.to_html(a.blocks, keep, head)

@@ -1,0 +1,120 @@
+"""Stage 5: decide which blocks form the article, using context.
+
+An article is a mostly contiguous run of blocks.  The block stage scores each
+block alone (plus its immediate neighbours' shape); here a second model looks
+at the *scores* around each block:
+
+* the first-stage probability of the block and of its three neighbours on
+  each side, and window means over 3, 7 and 15 blocks (word-weighted);
+* the mean score of the blocks sharing its parent / grandparent container;
+* the best article run: the contiguous span that maximises the sum over its
+  blocks of ``words * (p - 0.5)`` (Kadane's algorithm), whether the block lies
+  inside it and how far away it is;
+* where the block sits relative to the page's highest-scoring block, and how
+  much likely-content text lies before and after it;
+* a few block features that interact with context (size, link density,
+  heading level, title overlap).
+
+The context model outputs the final probability; a block is kept when it
+reaches the threshold.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .features import FEATURE_NAMES
+
+#: Stage-1 features copied into the context stage.
+PASSTHROUGH = ("log_words", "link_density", "heading_level", "title_overlap",
+               "position", "ends_terminal", "stopword_density", "cta_rate",
+               "second_person_rate", "first_plural_rate")
+_PASS_IDX = [FEATURE_NAMES.index(f) for f in PASSTHROUGH]
+_WORDS_IDX = FEATURE_NAMES.index("log_words")
+NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
+WINDOWS = (3, 7, 15)
+#: Score above which a block counts for the best run.
+RUN_PIVOT = 0.5
+
+CONTEXT_NAMES = tuple(
+    ["p"] + [f"p@{o:+d}" for o in NEIGHBOURS] + [f"mean{w}" for w in WINDOWS]
+    + ["parent_mean", "grandparent_mean", "owner_mean", "in_run", "run_distance",
+       "run_share", "rank", "gap_to_max", "dist_to_best", "content_before",
+       "content_after", "page_max", "page_mean"]
+    + [f"b_{f}" for f in PASSTHROUGH])
+
+
+def _shift(a: np.ndarray, k: int, fill: float = -1.0) -> np.ndarray:
+    out = np.full_like(a, fill)
+    if k > 0:
+        out[:-k] = a[k:]
+    elif k < 0:
+        out[-k:] = a[:k]
+    return out
+
+
+def _window_mean(p: np.ndarray, w: np.ndarray, size: int) -> np.ndarray:
+    """Word-weighted mean of ``p`` over a centred window of ``size`` blocks."""
+    half = size // 2
+    cw = np.concatenate([[0.0], np.cumsum(w)])
+    cpw = np.concatenate([[0.0], np.cumsum(p * w)])
+    n = len(p)
+    lo = np.clip(np.arange(n) - half, 0, n)
+    hi = np.clip(np.arange(n) + half + 1, 0, n)
+    den = cw[hi] - cw[lo]
+    return np.where(den > 0, (cpw[hi] - cpw[lo]) / np.maximum(den, 1e-12), p)
+
+
+def _group_mean(p: np.ndarray, w: np.ndarray, groups) -> np.ndarray:
+    _, inv = np.unique(np.asarray(groups), return_inverse=True)
+    num = np.bincount(inv, weights=p * w)
+    den = np.bincount(inv, weights=w)
+    return num[inv] / np.maximum(den[inv], 1e-12)
+
+
+def best_run(gain: np.ndarray) -> tuple[int, int]:
+    """Half-open span ``[start, end)`` with the largest sum of ``gain`` (Kadane)."""
+    best, best_s, best_e = 0.0, 0, 0
+    cur, cur_s = 0.0, 0
+    for i, g in enumerate(gain.tolist()):
+        if cur <= 0:
+            cur, cur_s = g, i
+        else:
+            cur += g
+        if cur > best:
+            best, best_s, best_e = cur, cur_s, i + 1
+    return best_s, best_e
+
+
+def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
+    """Second-stage feature matrix from block features ``X`` and first-stage scores ``p``."""
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    words = np.expm1(X[:, _WORDS_IDX])
+    w = np.maximum(words, 1.0)
+    cols = [p] + [_shift(p, o) for o in NEIGHBOURS]
+    cols += [_window_mean(p, w, s) for s in WINDOWS]
+    cols += [_group_mean(p, w, blocks.parent), _group_mean(p, w, blocks.grandparent),
+             _group_mean(p, w, blocks.owner)]
+    s, e = best_run(w * (p - RUN_PIVOT))
+    idx = np.arange(n)
+    in_run = ((idx >= s) & (idx < e)).astype(np.float64)
+    run_dist = np.where(idx < s, s - idx, np.where(idx >= e, idx - e + 1, 0)) / max(n, 1)
+    total_w = float(w.sum())
+    run_share = np.full(n, float(w[s:e].sum()) / total_w if e > s else 0.0)
+    order = np.argsort(np.argsort(-p, kind="stable"), kind="stable")
+    rank = order / max(n - 1, 1)
+    best = int(np.argmax(p * w))
+    content_w = p * w
+    before = (np.cumsum(content_w) - content_w) / total_w
+    after = (content_w.sum() - np.cumsum(content_w)) / total_w
+    cols += [in_run, run_dist, run_share, rank, p.max() - p,
+             (idx - best) / max(n, 1), before, after,
+             np.full(n, p.max()), np.full(n, float((p * w).sum() / total_w))]
+    cols += [X[:, j] for j in _PASS_IDX]
+    return np.column_stack(cols)
+
+
+def decide(p_final: np.ndarray, threshold: float) -> np.ndarray:
+    """Keep mask: blocks whose final probability reaches ``threshold``."""
+    return p_final >= threshold

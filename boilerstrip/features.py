@@ -1,0 +1,292 @@
+"""Stage 3: describe every block by a row of numbers.
+
+Feature families (see docs/design.md for the why):
+
+* **shape** -- characters, words, word length, text density (words per
+  80-column wrapped line, as in boilerpipe), link density, sentence count,
+  terminal punctuation, digit / upper-case / punctuation ratios;
+* **phrasing** -- who the text addresses (second person, first person
+  plural), calls to action (anywhere and at clause start), thanks,
+  copyright and date patterns, stopword density in the page's language;
+* **structure** -- owner tag, DOM depth, class/id/role vocabulary of the
+  owner element and of any ancestor, hashed owner class/id tokens, ancestor
+  tags, the share of the page's text under the block's containers;
+* **position and neighbours** -- relative position, the text before the
+  block, the key shape values of the two blocks before and after, and
+  statistics over the siblings that share the block's parent container.
+
+Everything is computed once per page over the whole text with regular
+expressions and NumPy: the page's blocks are joined into one string, each
+pattern is matched once, and matches are binned to blocks with
+``searchsorted``/``bincount``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import text as T
+from .segment import ANCESTOR_TAGS, AD_BIT, HASH_BUCKETS, PATTERNS, Blocks
+
+#: Owner tags that get their own indicator column.
+TAG_COLUMNS = ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+               "blockquote", "pre", "dd", "dt", "figcaption", "section", "article",
+               "span", "header", "footer", "nav", "aside", "form", "body", "caption",
+               "address", "summary", "tr", "ul")
+HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+#: Width of a wrapped line for text density (boilerpipe uses 80 columns).
+WRAP_COLUMNS = 80
+#: Neighbour offsets whose core features are copied into a block's row.
+NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+#: Value used for a neighbour outside the page.
+MISSING = -1.0
+#: Joins block texts into one page string (never occurs inside a block).
+SEPARATOR = "\n\n"
+
+_PUNCT_CP = np.array(sorted({ord(c) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"
+                             "¡§«»¿‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€£¥©®°±·×÷"}), dtype=np.uint32)
+_TERMINAL = set(".!?…\"'”’)")
+
+CORE = ("log_words", "link_density", "text_density", "stopword_density",
+        "ends_terminal", "heading_level", "cta_rate")
+
+SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density",
+         "stopword_density", "stopword_density_any", "second_person_rate",
+         "first_plural_rate", "cta_rate", "cta_start", "thanks", "copyright", "dates",
+         "sentences", "words_per_sentence", "ends_terminal", "digit_ratio",
+         "upper_ratio", "punct_ratio", "separators", "questions", "exclamations",
+         "urls", "depth", "block_depth", "heading_level", "position",
+         "text_before", "owner_share", "parent_share", "grandparent_share",
+         "rel_words", "title_overlap", "log_page_words", "log_blocks",
+         "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table")
+
+
+def feature_names() -> list[str]:
+    names = list(SHAPE)
+    names += [f"tag_{t}" for t in TAG_COLUMNS]
+    names += [f"own_{p}" for p in PATTERNS] + ["own_ad"]
+    names += [f"anc_{p}" for p in PATTERNS] + ["anc_ad"]
+    names += [f"under_{t}" for t in ANCESTOR_TAGS]
+    names += [f"hash_{i}" for i in range(HASH_BUCKETS)]
+    names += [f"{c}@{o:+d}" for o in NEIGHBOUR_OFFSETS for c in CORE]
+    return names
+
+
+FEATURE_NAMES = tuple(feature_names())
+
+
+def _bits(masks: list[int], n_bits: int) -> np.ndarray:
+    """Unpack Python-int bit masks (< 2**64) into an (n, n_bits) 0/1 float array."""
+    arr = np.array(masks, dtype=np.uint64).view(np.uint8).reshape(-1, 8)
+    bits = np.unpackbits(arr, axis=1, bitorder="little")
+    return bits[:, :n_bits].astype(np.float64)
+
+
+def _count(regex, doc: str, starts: np.ndarray, n: int) -> np.ndarray:
+    pos = [m.start() for m in regex.finditer(doc)]
+    if not pos:
+        return np.zeros(n)
+    idx = np.searchsorted(starts, np.asarray(pos), side="right") - 1
+    return np.bincount(idx, minlength=n).astype(np.float64)
+
+
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """Value of the block ``k`` positions away (MISSING outside the page)."""
+    out = np.full_like(a, MISSING)
+    if k > 0:
+        out[:-k] = a[k:]
+    elif k < 0:
+        out[-k:] = a[:k]
+    return out
+
+
+def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
+    """The feature matrix of a page: one row per block, columns :data:`FEATURE_NAMES`."""
+    n = len(blocks)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    texts = blocks.text
+    doc = SEPARATOR.join(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    starts[1:] = np.cumsum(lengths + len(SEPARATOR))[:-1]
+
+    # character classes over the code points of the whole page
+    cp = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    low = cp | 32
+    is_digit = (cp >= 48) & (cp <= 57)
+    is_alpha = ((low >= 97) & (low <= 122)) | ((cp >= 0xC0) & (cp != 0xD7) & (cp != 0xF7)
+                                               & ~np.isin(cp, _PUNCT_CP))
+    is_word = is_alpha | is_digit | (cp == 95)
+    is_upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) \
+        | ((cp >= 0x410) & (cp <= 0x42F))
+    is_punct = np.isin(cp, _PUNCT_CP)
+    word_start = is_word.copy()
+    word_start[1:] &= ~is_word[:-1]
+    seg = starts  # reduceat boundaries (each block's span includes its separator)
+
+    def per_block(mask):
+        return np.add.reduceat(mask.astype(np.float64), seg) if len(mask) else np.zeros(n)
+
+    words = per_block(word_start)
+    word_chars = per_block(is_word)
+    digits = per_block(is_digit)
+    upper = per_block(is_upper)
+    punct = per_block(is_punct)
+    chars = lengths.astype(np.float64)
+    safe_words = np.maximum(words, 1.0)
+    safe_chars = np.maximum(chars, 1.0)
+
+    # one pass over the tokens: each is looked up once in the lexicon
+    lower = doc.lower()
+    tok_pos: list[int] = []
+    tok_bits: list[int] = []
+    get = T.LEXICON.get
+    for m in T.WORD_RE.finditer(lower):
+        b = get(m.group())
+        if b:
+            tok_pos.append(m.start())
+            tok_bits.append(b)
+    if tok_pos:
+        pos = np.asarray(tok_pos)
+        bits = np.asarray(tok_bits, dtype=np.int64)
+        tok_block = np.searchsorted(starts, pos, side="right") - 1
+    else:
+        pos = np.zeros(0, dtype=np.int64)
+        bits = np.zeros(0, dtype=np.int64)
+        tok_block = np.zeros(0, dtype=np.int64)
+
+    def lex_count(bit):
+        sel = (bits & bit) != 0
+        return np.bincount(tok_block[sel], minlength=n).astype(np.float64)
+
+    lang_hits = [int(np.count_nonzero(bits & (1 << i))) for i in range(T.N_LANGS)]
+    lang_bit = 1 << int(np.argmax(lang_hits)) if lang_hits else 1
+    stop = lex_count(lang_bit)
+    stop_any = lex_count((1 << T.N_LANGS) - 1)
+    second = lex_count(T.SECOND_BIT)
+    first_pl = lex_count(T.FIRST_PLURAL_BIT)
+    cta = lex_count(T.CTA_BIT)
+    thanks = lex_count(T.THANKS_BIT)
+    copyright_ = lex_count(T.COPYRIGHT_BIT) + per_block(cp == 0xA9)
+    dates = lex_count(T.MONTH_BIT) + _count(T.NUMERIC_DATE_RE, doc, starts, n)
+    # calls to action at the start of a block or right after a clause break
+    cta_start = np.zeros(n)
+    for j in np.nonzero((bits & T.CTA_BIT) != 0)[0]:
+        k = int(tok_block[j])
+        p0 = int(pos[j])
+        before = doc[starts[k]:p0].rstrip()
+        if not before or before[-1] in T.CLAUSE_BREAK:
+            cta_start[k] += 1
+    sentences = _count(T.SENTENCE_END_RE, doc, starts, n)
+    separators = _count(T.SEPARATOR_RE, doc, starts, n)
+    questions = per_block(cp == 63)
+    exclaims = per_block(cp == 33)
+    urls = _count(T.URL_RE, doc, starts, n)
+
+    link_chars = np.asarray(blocks.link_chars, dtype=np.float64)
+    link_density = np.minimum(link_chars / safe_chars, 1.0)
+    lines = np.maximum(np.ceil(chars / WRAP_COLUMNS), 1.0)
+    text_density = words / lines
+    ends_terminal = np.fromiter((t[-1] in _TERMINAL for t in texts), dtype=np.float64, count=n)
+    tags = blocks.tag
+    heading = np.fromiter((HEADING_LEVEL.get(t, 0) for t in tags), dtype=np.float64, count=n)
+
+    total_chars = max(float(chars.sum()), 1.0)
+    elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
+    owner_share = elem_chars[np.asarray(blocks.owner)] / total_chars
+    parent_share = elem_chars[np.asarray(blocks.parent)] / total_chars
+    grand_share = elem_chars[np.asarray(blocks.grandparent)] / total_chars
+    text_before = (np.cumsum(chars) - chars) / total_chars
+    position = np.arange(n) / max(n - 1, 1)
+    log_words = np.log1p(words)
+    page_words = float(words.sum())
+
+    # siblings: blocks with the same parent container
+    parent = np.asarray(blocks.parent)
+    _, inv = np.unique(parent, return_inverse=True)
+    sib_n = np.bincount(inv)
+    sib_words = np.bincount(inv, weights=words)
+    sib_links = np.bincount(inv, weights=link_chars)
+    sib_chars = np.bincount(inv, weights=chars)
+
+    # overlap with the page title (finds the headline)
+    overlap = np.zeros(n)
+    if title:
+        tset = set(T.WORD_RE.findall(title.lower()))
+        if tset:
+            for i in np.nonzero(words <= 40)[0]:
+                bw = T.WORD_RE.findall(texts[i].lower())
+                if bw:
+                    common = len(tset.intersection(bw))
+                    overlap[i] = min(common / len(tset), common / len(set(bw)))
+
+    stopword_density = stop / safe_words
+    cta_rate = cta / safe_words
+    shape = {
+        "log_chars": np.log1p(chars),
+        "log_words": log_words,
+        "avg_word_len": word_chars / safe_words,
+        "link_density": link_density,
+        "text_density": text_density,
+        "stopword_density": stopword_density,
+        "stopword_density_any": stop_any / safe_words,
+        "second_person_rate": second / safe_words,
+        "first_plural_rate": first_pl / safe_words,
+        "cta_rate": cta_rate,
+        "cta_start": np.minimum(cta_start, 10),
+        "thanks": np.minimum(thanks, 10),
+        "copyright": np.minimum(copyright_, 10),
+        "dates": np.minimum(dates, 10),
+        "sentences": np.minimum(sentences, 100),
+        "words_per_sentence": words / np.maximum(sentences, 1.0),
+        "ends_terminal": ends_terminal,
+        "digit_ratio": digits / safe_chars,
+        "upper_ratio": upper / safe_chars,
+        "punct_ratio": punct / safe_chars,
+        "separators": np.minimum(separators, 20),
+        "questions": np.minimum(questions, 10),
+        "exclamations": np.minimum(exclaims, 10),
+        "urls": np.minimum(urls, 10),
+        "depth": np.asarray(blocks.depth, dtype=np.float64),
+        "block_depth": np.asarray(blocks.block_depth, dtype=np.float64),
+        "heading_level": heading,
+        "position": position,
+        "text_before": text_before,
+        "owner_share": owner_share,
+        "parent_share": parent_share,
+        "grandparent_share": grand_share,
+        "rel_words": words / max(float(words.max()), 1.0),
+        "title_overlap": overlap,
+        "log_page_words": np.full(n, np.log1p(page_words)),
+        "log_blocks": np.full(n, np.log1p(n)),
+        "siblings": np.log1p(sib_n[inv].astype(np.float64)),
+        "sibling_link_density": sib_links[inv] / np.maximum(sib_chars[inv], 1.0),
+        "sibling_words": np.log1p(sib_words[inv]),
+        "in_list": (np.asarray(blocks.list_id) >= 0).astype(np.float64),
+        "in_table": (np.asarray(blocks.table_id) >= 0).astype(np.float64),
+    }
+    cols = [shape[name] for name in SHAPE]
+    tag_idx = {t: i for i, t in enumerate(TAG_COLUMNS)}
+    tag_block = np.zeros((n, len(TAG_COLUMNS)))
+    for i, t in enumerate(tags):
+        j = tag_idx.get(t)
+        if j is not None:
+            tag_block[i, j] = 1.0
+
+    own = _bits(blocks.own_mask, 64)
+    anc = _bits(blocks.anc_mask, 64)
+    n_pat = len(PATTERNS)
+    ad_col = AD_BIT.bit_length() - 1
+    own = np.column_stack([own[:, :n_pat], own[:, ad_col]])
+    anc = np.column_stack([anc[:, :n_pat], anc[:, ad_col]])
+    under = _bits(blocks.tag_mask, len(ANCESTOR_TAGS))
+    hashed = _bits(blocks.hash_mask, HASH_BUCKETS)
+
+    core = {"log_words": log_words, "link_density": link_density,
+            "text_density": text_density, "stopword_density": stopword_density,
+            "ends_terminal": ends_terminal, "heading_level": heading, "cta_rate": cta_rate}
+    neigh = [_shift(core[c], o) for o in NEIGHBOUR_OFFSETS for c in CORE]
+
+    X = np.column_stack(cols + [tag_block, own, anc, under, hashed] + neigh)
+    assert X.shape[1] == len(FEATURE_NAMES)
+    return X

@@ -1,0 +1,219 @@
+"""Stage 4: the portable model -- gradient-boosted trees as plain arrays in JSON.
+
+The bundled model (``models/default.json``) and any model written by
+``boilerstrip train`` use this format.  Loading parses JSON and builds NumPy
+arrays: no pickle, no code execution, no scikit-learn.  Prediction walks all
+trees of a stage at once, level by level, so its cost is ``depth`` vectorised
+steps whatever the number of trees.
+
+Format (``format: "boilerstrip-model"``, ``version: 1``)::
+
+    {"format": "boilerstrip-model", "version": 1,
+     "feature_names": [...],           # stage-1 feature columns, in order
+     "context_feature_names": [...],   # stage-2 columns (see decode.py)
+     "threshold": 0.5,                 # default decision threshold on stage 2
+     "stages": {"block": STAGE, "context": STAGE},
+     "meta": {...}}                    # free-form: training data, metrics, ...
+    STAGE = {"baseline": float, "n_features": int,
+             "trees": [{"feature": [int], "threshold": [float],
+                        "left": [int], "right": [int], "value": [float]}, ...]}
+
+In a tree, node 0 is the root; a leaf has ``feature == -1`` and its
+``value`` is added to the raw score; an inner node sends a row left when
+``x[feature] <= threshold``.  The probability is ``sigmoid(baseline + sum)``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "boilerstrip-model"
+VERSION = 1
+#: Largest model file we agree to read (a sanity bound against hostile input).
+MAX_MODEL_BYTES = 200 * 1024 * 1024
+#: Deepest tree we accept.
+MAX_TREE_DEPTH = 64
+
+
+class ModelError(ValueError):
+    """A model file that is not a valid boilerstrip model."""
+
+
+class TreeEnsemble:
+    """One stage: a sum of regression trees followed by a sigmoid."""
+
+    def __init__(self, spec: dict, where: str = "stage"):
+        try:
+            self.baseline = float(spec["baseline"])
+            self.n_features = int(spec["n_features"])
+            trees = spec["trees"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{where}: missing or invalid field ({exc})") from None
+        if not isinstance(trees, list):
+            raise ModelError(f"{where}: 'trees' must be a list")
+        feats, thrs, lefts, rights, vals, roots = [], [], [], [], [], []
+        offset = 0
+        depth = 0
+        for t_i, tree in enumerate(trees):
+            try:
+                f = np.asarray(tree["feature"], dtype=np.int64)
+                th = np.asarray(tree["threshold"], dtype=np.float64)
+                le = np.asarray(tree["left"], dtype=np.int64)
+                ri = np.asarray(tree["right"], dtype=np.int64)
+                va = np.asarray(tree["value"], dtype=np.float64)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ModelError(f"{where}: tree {t_i}: {exc}") from None
+            n = len(f)
+            if n == 0 or not all(len(a) == n for a in (th, le, ri, va)) or f.ndim != 1:
+                raise ModelError(f"{where}: tree {t_i}: arrays of unequal length")
+            leaf = f < 0
+            if np.any(f >= self.n_features):
+                raise ModelError(f"{where}: tree {t_i}: feature index out of range")
+            inner = ~leaf
+            if np.any((le[inner] <= np.nonzero(inner)[0]) | (le[inner] >= n)
+                      | (ri[inner] <= np.nonzero(inner)[0]) | (ri[inner] >= n)):
+                raise ModelError(f"{where}: tree {t_i}: child index out of range")
+            if not np.all(np.isfinite(va)) or not np.all(np.isfinite(th[inner])):
+                raise ModelError(f"{where}: tree {t_i}: non-finite values")
+            idx = np.arange(n)
+            le = np.where(leaf, idx, le) + offset   # a leaf points to itself
+            ri = np.where(leaf, idx, ri) + offset
+            feats.append(np.where(leaf, 0, f))
+            thrs.append(np.where(leaf, 0.0, th))
+            lefts.append(le)
+            rights.append(ri)
+            vals.append(np.where(leaf, va, 0.0))
+            roots.append(offset)
+            offset += n
+            depth = max(depth, _tree_depth(f, le - offset + n, ri - offset + n))
+        if depth > MAX_TREE_DEPTH:
+            raise ModelError(f"{where}: trees deeper than {MAX_TREE_DEPTH}")
+        cat = (lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt))
+        self.feature = cat(feats, np.int64)
+        self.threshold = cat(thrs, np.float64)
+        self.left = cat(lefts, np.int64)
+        self.right = cat(rights, np.int64)
+        self.value = cat(vals, np.float64)
+        self.roots = np.asarray(roots, dtype=np.int64)
+        self.depth = depth
+        for arr in (self.feature, self.threshold, self.left, self.right, self.value, self.roots):
+            arr.setflags(write=False)
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"expected {self.n_features} features, got shape {X.shape}")
+        n = X.shape[0]
+        if n == 0 or len(self.roots) == 0:
+            return np.full(n, self.baseline)
+        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth):
+            x = X[rows, self.feature[node]]
+            node = np.where(x <= self.threshold[node], self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=1)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability that each row is article content."""
+        z = np.clip(self.decision_function(X), -50, 50)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def _tree_depth(feature: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
+    """Depth of a tree given as node arrays (iterative; local indices)."""
+    depth = np.zeros(len(feature), dtype=np.int64)
+    best = 0
+    for i in range(len(feature)):   # children always have larger indices
+        if feature[i] >= 0:
+            for c in (left[i], right[i]):
+                depth[c] = depth[i] + 1
+                best = max(best, depth[c])
+    return best
+
+
+class Model:
+    """A loaded, immutable boilerstrip model (block stage + context stage)."""
+
+    def __init__(self, spec: dict, source: str = "<dict>"):
+        if not isinstance(spec, dict):
+            raise ModelError(f"{source}: a model is a JSON object")
+        if spec.get("format") != FORMAT:
+            raise ModelError(f"{source}: not a boilerstrip model (format={spec.get('format')!r})")
+        if spec.get("version") != VERSION:
+            raise ModelError(f"{source}: unsupported model version {spec.get('version')!r} "
+                             f"(this boilerstrip reads version {VERSION})")
+        try:
+            self.feature_names = [str(x) for x in spec["feature_names"]]
+            self.context_feature_names = [str(x) for x in spec["context_feature_names"]]
+            self.threshold = float(spec.get("threshold", 0.5))
+            stages = spec["stages"]
+            self.block = TreeEnsemble(stages["block"], f"{source}: block stage")
+            self.context = TreeEnsemble(stages["context"], f"{source}: context stage")
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"{source}: missing field {exc}") from None
+        if self.block.n_features != len(self.feature_names):
+            raise ModelError(f"{source}: block stage expects {self.block.n_features} features, "
+                             f"feature_names has {len(self.feature_names)}")
+        if self.context.n_features != len(self.context_feature_names):
+            raise ModelError(f"{source}: context stage feature count mismatch")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ModelError(f"{source}: threshold must be in [0, 1]")
+        self.meta = dict(spec.get("meta") or {})
+        self.source = source
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "Model":
+        p = Path(path)
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise ModelError(f"cannot read model {p}: {exc}") from None
+        if size > MAX_MODEL_BYTES:
+            raise ModelError(f"{p}: {size} bytes is larger than any boilerstrip model")
+        raw = p.read_bytes()
+        return cls.from_json(raw, source=str(p))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes, source: str = "<json>") -> "Model":
+        try:
+            spec = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{source}: not JSON ({exc}); boilerstrip models are JSON files, "
+                             "pickles are never loaded") from None
+        return cls(spec, source)
+
+    def check_features(self, names: list[str]) -> None:
+        if list(names) != self.feature_names:
+            raise ModelError(f"{self.source}: model was trained on other features than this "
+                             "boilerstrip computes; retrain it with this version")
+
+
+_DEFAULT: Model | None = None
+_LOCK = threading.Lock()
+DEFAULT_MODEL_NAME = "default.json"
+
+
+def default_model_path():
+    return resources.files("boilerstrip.models").joinpath(DEFAULT_MODEL_NAME)
+
+
+def load_model(path: str | os.PathLike | Model | None = None) -> Model:
+    """Load a model file, or the bundled model (cached) when ``path`` is None."""
+    global _DEFAULT
+    if isinstance(path, Model):
+        return path
+    if path is not None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"model must be a path or a Model, not {type(path).__name__}")
+        return Model.from_file(path)
+    if _DEFAULT is None:
+        with _LOCK:
+            if _DEFAULT is None:
+                ref = default_model_path()
+                _DEFAULT = Model.from_json(ref.read_bytes(), source="bundled model")
+    return _DEFAULT
