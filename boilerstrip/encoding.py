@@ -9,8 +9,8 @@ this order:
    declaration (or an XML declaration) in the first 4 KB, scanned as ASCII;
 4. strict UTF-8, when the bytes are (almost entirely) valid UTF-8;
 5. a small, deterministic statistical guess among common legacy encodings
-   (Windows-1252/1250/1251, ISO-8859-2, KOI8-R, GB18030, Shift_JIS, EUC-JP,
-   EUC-KR, Big5).
+   (Windows-1252/1250/1251, ISO-8859-2, KOI8-R, Mac Roman, GB18030,
+   Shift_JIS, EUC-JP, EUC-KR, Big5).
 
 Labels are mapped the way the WHATWG Encoding standard maps them (``latin1``
 and ``ascii`` mean Windows-1252, ``gb2312`` means GB18030, ...); unknown
@@ -369,11 +369,12 @@ _CANDIDATES = (
     ("windows-1250", 0.04),
     ("iso-8859-2", 0.05),
     ("koi8-r", 0.05),
+    ("macintosh", 0.06),
 )
 
 _CJK = {"gbk": _COMMON_HANS, "big5": _COMMON_HANT, "euc-kr": _COMMON_HANGUL, "shift_jis": None, "euc-jp": None}
 
-_GOOD_PUNCT = set("\u00a0\u00ab\u00bb\u00b7\u00b0\u00a9\u00ae\u00a7\u00b2\u00b3\u00bd\u00bc\u00be\u20ac\u00a3\u00a5"
+_GOOD_PUNCT = set("\u00a0\u00ab\u00bb\u00b7\u00b0\u00a9\u00ae\u00a7\u00b9\u00b2\u00b3\u00bd\u00bc\u00be\u20ac\u00a3\u00a5"
                   "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u2122\u2116\u00d7"
                   "\u3000\u3001\u3002\u300c\u300d\u300e\u300f\u3010\u3011\u30fb\uff01\uff08\uff09\uff0c\uff1a"
                   "\uff1b\uff1f")
@@ -413,6 +414,10 @@ def _badness(text: str, name: str) -> float:
     for word in _WORD.findall(text):
         if word.isascii():
             continue
+        if not word.isalpha():  # \w also matches superscripts and the like
+            word = "".join(ch for ch in word if ch.isalpha())
+            if len(word) < 2:
+                continue
         scripts = {_script(ch) for ch in word}
         wide = sum(1 for ch in word if ch >= "\x80")
         if len(scripts) > 1:
