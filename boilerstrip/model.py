@@ -38,6 +38,8 @@ VERSION = 1
 MAX_MODEL_BYTES = 200 * 1024 * 1024
 #: Deepest tree we accept.
 MAX_TREE_DEPTH = 64
+#: Rows x trees evaluated at once by :meth:`TreeEnsemble.decision_function`.
+PREDICT_CHUNK_CELLS = 1 << 18
 
 
 class ModelError(ValueError):
@@ -111,12 +113,19 @@ class TreeEnsemble:
         n = X.shape[0]
         if n == 0 or len(self.roots) == 0:
             return np.full(n, self.baseline)
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        rows = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            x = X[rows, self.feature[node]]
-            node = np.where(x <= self.threshold[node], self.left[node], self.right[node])
-        return self.baseline + self.value[node].sum(axis=1)
+        # Rows go through in chunks so that the (rows x trees) work arrays stay
+        # small however many blocks a page has (memory bounded, time linear).
+        step = max(1, PREDICT_CHUNK_CELLS // len(self.roots))
+        out = np.empty(n)
+        for lo in range(0, n, step):
+            Xc = X[lo:lo + step]
+            node = np.broadcast_to(self.roots, (len(Xc), len(self.roots))).copy()
+            rows = np.arange(len(Xc))[:, None]
+            for _ in range(self.depth):
+                x = Xc[rows, self.feature[node]]
+                node = np.where(x <= self.threshold[node], self.left[node], self.right[node])
+            out[lo:lo + step] = self.value[node].sum(axis=1)
+        return self.baseline + out
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probability that each row is article content."""
