@@ -173,9 +173,13 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     cta_start = np.zeros(n)
     for j in np.nonzero((bits & T.CTA_BIT) != 0)[0]:
         k = int(tok_block[j])
-        p0 = int(pos[j])
-        before = doc[starts[k]:p0].rstrip()
-        if not before or before[-1] in T.CLAUSE_BREAK:
+        # last non-space character before the token, within its block (a scan
+        # back, not a slice from the block start: that was quadratic)
+        q = int(pos[j]) - 1
+        s0 = int(starts[k])
+        while q >= s0 and doc[q].isspace():
+            q -= 1
+        if q < s0 or doc[q] in T.CLAUSE_BREAK:
             cta_start[k] += 1
     sentences = _count(T.SENTENCE_END_RE, doc, starts, n)
     separators = _count(T.SEPARATOR_RE, doc, starts, n)
