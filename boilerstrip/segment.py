@@ -73,9 +73,23 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _WS = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=8192)
+#: Attribute strings longer than this are not memoised (a cache entry would
+#: keep a hostile multi-megabyte class attribute alive across pages).
+CACHE_MAX_LEN = 512
+
+
 def attribute_mask(value: str) -> int:
     """Bit mask of :data:`PATTERNS` found in a lower-cased class/id/role string."""
+    return _attribute_mask(value) if len(value) <= CACHE_MAX_LEN else _attribute_mask.__wrapped__(value)
+
+
+def attribute_hash(value: str) -> int:
+    """Bucket bit mask (over :data:`HASH_BUCKETS`) of the tokens of a class/id string."""
+    return _attribute_hash(value) if len(value) <= CACHE_MAX_LEN else _attribute_hash.__wrapped__(value)
+
+
+@lru_cache(maxsize=8192)
+def _attribute_mask(value: str) -> int:
     mask = 0
     for m in _PATTERN_RE.finditer(value):
         mask |= _PATTERN_BIT[m.group(0)]
@@ -85,8 +99,7 @@ def attribute_mask(value: str) -> int:
 
 
 @lru_cache(maxsize=8192)
-def attribute_hash(value: str) -> int:
-    """Bucket bit mask (over :data:`HASH_BUCKETS`) of the tokens of a class/id string."""
+def _attribute_hash(value: str) -> int:
     mask = 0
     for tok in _TOKEN_SPLIT.split(value):
         if tok:
