@@ -1,7 +1,7 @@
 """Clean many pages at once: :func:`clean_many` and the ``boilerstrip clean`` command.
 
 :func:`clean_many` streams results back in input order while a process pool
-(joblib's ``loky`` backend) does the work.  Pages travel to the workers in
+(joblib's reusable ``loky`` executor) does the work.  Pages travel to the workers in
 chunks; each worker process loads the model once and keeps it in a module-level
 cache for as long as the process lives (loky reuses its workers across calls).
 
@@ -262,18 +262,88 @@ def _chunks(items: Iterable, size: int) -> Iterator[list[tuple[int, Any]]]:
         yield chunk
 
 
-def _ordered_map(task, chunks: Iterable[list], opts: _Options, n_jobs: int) -> Iterator:
-    """Run ``task(chunk, opts)`` over the chunks, yield the items back in order."""
+#: Environment of the worker processes: one BLAS/OpenMP thread each, the pool
+#: itself is the parallelism.
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: Idle workers exit after this many seconds (and reload the model when respawned).
+WORKER_IDLE_TIMEOUT = 300
+
+
+def worker_pool(n_jobs: int):
+    """joblib's reusable ``loky`` process pool with ``n_jobs`` workers.
+
+    The same worker processes serve every call with the same settings, so the
+    model each one caches is loaded once per process, not once per call.
+    """
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=n_jobs, timeout=WORKER_IDLE_TIMEOUT,
+                                 env=WORKER_ENV)
+
+
+def _ordered_map(task, chunks: Iterable[list], opts: _Options, n_jobs: int,
+                 fail=None) -> Iterator:
+    """Run ``task(chunk, opts)`` over the chunks, yield the items back in order.
+
+    With ``n_jobs > 1`` at most ``2 * n_jobs + 2`` chunks are in flight, so the
+    input is read lazily.  A chunk whose task fails as a whole (a worker died,
+    an item could not be pickled) is retried one item per task; an item that
+    fails alone becomes ``fail(index, item, exc)`` (default: a :class:`CleanError`).
+    """
     if n_jobs == 1:
         for chunk in chunks:
             yield from task(chunk, opts)
         return
-    from joblib import Parallel, delayed
+    from collections import deque
 
-    parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator",
-                        pre_dispatch=f"{4 * n_jobs}", batch_size=1)
-    for result in parallel(delayed(task)(chunk, opts) for chunk in chunks):
-        yield from result
+    window = 2 * n_jobs + 2
+    chunks = iter(chunks)
+    pending: deque = deque()
+
+    def submit(chunk):
+        pending.append((chunk, _submit(task, chunk, opts, n_jobs)))
+
+    try:
+        for chunk in itertools.islice(chunks, window):
+            submit(chunk)
+        while pending:
+            chunk, future = pending.popleft()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                submit(nxt)
+            try:
+                result = future.result()
+            except Exception:
+                result = _retry_singly(task, chunk, opts, n_jobs, fail or _fail)
+            yield from result
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+def _submit(task, chunk, opts, n_jobs):
+    try:
+        return worker_pool(n_jobs).submit(task, chunk, opts)
+    except Exception as exc:  # the pool is gone: hand back a failed future
+        from concurrent.futures import Future
+
+        failed: Future = Future()
+        failed.set_exception(exc)
+        return failed
+
+
+def _fail(index: int, item, exc: BaseException) -> CleanError:
+    return _error(index, exc, item.name if isinstance(item, Source) else None)
+
+
+def _retry_singly(task, chunk, opts, n_jobs, fail) -> list:
+    out = []
+    for index, item in chunk:
+        try:
+            out.extend(_submit(task, [(index, item)], opts, n_jobs).result())
+        except Exception as exc:
+            out.append(fail(index, item, exc))
+    return out
 
 
 def clean_many(items: Iterable, *, n_jobs: int = 1, output: str = "text",
@@ -286,8 +356,8 @@ def clean_many(items: Iterable, *, n_jobs: int = 1, output: str = "text",
     ``threshold`` and ``model`` mean what they mean for :func:`boilerstrip.clean`;
     ``model`` may also be a path, which each worker process loads once.
 
-    ``n_jobs`` worker processes do the work (``1``: in this process; ``0`` or
-    ``-1``: one per CPU).  ``chunksize`` pages go to a worker at a time (default:
+    ``n_jobs`` worker processes (joblib's reusable ``loky`` pool) do the work
+    (``1``: in this process; ``0`` or ``-1``: one per CPU).  ``chunksize`` pages go to a worker at a time (default:
     chosen from the input length and ``n_jobs``).
 
     The error rule: when cleaning an item raises (a wrong type, say), the batch

@@ -344,7 +344,13 @@ def clean_warc(sources: Iterable, *, n_jobs: int = 1, output: str = "text",
     opts = _Options(output, threshold, _model_spec(model))
     pages = (page for src in sources for page in iter_warc_pages(src, stats))
     chunks = _chunks(pages, chunksize or _auto_chunksize(None, jobs))
-    return _count(_ordered_map(_clean_warc_chunk, chunks, opts, jobs), stats)
+    return _count(_ordered_map(_clean_warc_chunk, chunks, opts, jobs, fail=_failed_line), stats)
+
+
+def _failed_line(index: int, page: WarcPage, exc: BaseException) -> dict:
+    """The output line of a page whose worker task failed (e.g. the worker died)."""
+    return {"url": page.url, "record_id": page.record_id, "date": page.date,
+            "title": None, "text": None, "error": f"{type(exc).__name__}: {exc}"}
 
 
 def _count(lines: Iterator[dict], stats: WarcStats) -> Iterator[dict]:
