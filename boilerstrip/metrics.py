@@ -169,17 +169,22 @@ class SnippetCounts:
 
 
 def score_snippets(pred: str | None, with_: Iterable[str], without: Iterable[str]) -> SnippetCounts:
-    """Whitespace-normalised substring test; ``None`` output counts as empty."""
+    """Whitespace-normalised substring test; ``None`` output counts as empty.
+
+    Blank snippets say nothing about the output and are not counted.
+    """
     out = normalize_ws(pred or "")
     c = SnippetCounts()
-    for s in with_:
-        if normalize_ws(s) and normalize_ws(s) in out:
-            c.tp += 1
-        else:
-            c.fn += 1
-    for s in without:
-        if normalize_ws(s) and normalize_ws(s) in out:
-            c.fp += 1
-        else:
-            c.tn += 1
+    for s in (normalize_ws(s) for s in with_):
+        if s:
+            if s in out:
+                c.tp += 1
+            else:
+                c.fn += 1
+    for s in (normalize_ws(s) for s in without):
+        if s:
+            if s in out:
+                c.fp += 1
+            else:
+                c.tn += 1
     return c

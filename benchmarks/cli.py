@@ -1,0 +1,79 @@
+"""``python -m benchmarks {run,diff,gate} ...`` (see docs/benchmarks.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import data
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--datasets-root", metavar="PATH",
+                   help="folder holding dataset folders in the gold.jsonl layout "
+                        "(default: $BOILERSTRIP_DATASETS or ../shared/datasets)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import runner
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description="boilerstrip benchmark suite")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("run", help="accuracy and speed of every installed extractor",
+                       description="Run the extractors over the datasets; write results.md, "
+                                   "results.json and f1_vs_speed.png.")
+    _common(p)
+    p.add_argument("--datasets", nargs="+", metavar="NAME",
+                   help="dataset names under the root, or folder paths (default: all)")
+    p.add_argument("--extractors", nargs="+", metavar="NAME",
+                   help="extractor names, or [label=]module:function (default: all known)")
+    p.add_argument("--limit", nargs="+", metavar="N|NAME=N",
+                   help="page cap: N for every set, NAME=N for one set, 0 = no cap "
+                        f"(default caps: {', '.join(f'{k}={v}' for k, v in data.DEFAULT_LIMITS.items() if v)})")
+    p.add_argument("--out", metavar="DIR", help="output folder (default benchmarks/results)")
+    p.add_argument("--cache", metavar="DIR", help="output cache folder (default benchmarks/.cache)")
+    p.add_argument("--jobs", type=int, default=2, help="accuracy workers at a time (1 or 2)")
+    p.add_argument("--speed-pages", type=int, default=runner.DEFAULT_SPEED_PAGES, metavar="N",
+                   help="pages per set in the speed sample; 0 skips the speed runs")
+    p.add_argument("--warmup", type=int, default=runner.DEFAULT_WARMUP, metavar="N",
+                   help="pages run before timing starts")
+    p.add_argument("--timeout", type=float, default=runner.DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="per-page time limit")
+    p.add_argument("--core", type=int, default=None,
+                   help="core the speed runs are pinned to (default: highest available)")
+    p.add_argument("--seed", type=int, default=data.DEFAULT_SEED)
+
+    p = sub.add_parser("diff", help="gold vs output for one page, with per-block scores")
+    _common(p)
+    p.add_argument("dataset")
+    p.add_argument("page_id")
+    p.add_argument("--extractor", help="extractor to diff (default boilerstrip)")
+    p.add_argument("--brief", action="store_true", help="omit the full gold and output")
+    p.add_argument("--width", type=int, default=None, help="line width")
+
+    p = sub.add_parser("gate", help="CI regression gate: F1 floors on a fixed subset")
+    _common(p)
+    p.add_argument("--extractor", metavar="NAME|module:function",
+                   help="extractor to gate (default boilerstrip)")
+    p.add_argument("--baseline", metavar="FILE", help="baseline file (default benchmarks/baseline.json)")
+    p.add_argument("--update", action="store_true", help="re-measure and rewrite the floors")
+    p.add_argument("--note", help="why the floors go down or the data changed (required then)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    args.argv = argv
+    if args.command == "run":
+        from . import runner
+
+        return runner.run(args)
+    if args.command == "diff":
+        from . import diff
+
+        return diff.run(args)
+    from . import gate
+
+    return gate.run(args)

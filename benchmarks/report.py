@@ -1,0 +1,247 @@
+"""Write a run's results: ``results.json``, ``results.md`` and ``f1_vs_speed.png``."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+OURS = "boilerstrip"
+JSON_NAME = "results.json"
+MD_NAME = "results.md"
+PNG_NAME = "f1_vs_speed.png"
+
+
+def _f(x, nd: int = 3, dash: str = "–") -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return dash
+    return f"{x:.{nd}f}"
+
+
+def _name(name: str) -> str:
+    return f"**{name}**" if name == OURS else name
+
+
+def _mean(xs):
+    xs = [x for x in xs if x is not None]
+    return sum(xs) / len(xs) if xs else None
+
+
+def summarise(results: dict) -> dict:
+    """Per extractor: F1 per set, macro means, snippet F1, speed."""
+    ds = results["datasets"]
+    shingle_sets = [n for n, d in ds.items() if "shingle" in d["metrics"]]
+    eval_sets = [n for n in shingle_sets if not ds[n]["trainable"]]
+    snippet_sets = [n for n, d in ds.items() if "snippet" in d["metrics"]]
+    out = {"shingle_sets": shingle_sets, "evaluation_sets": eval_sets,
+           "snippet_sets": snippet_sets, "extractors": {}}
+    for name, info in results["extractors"].items():
+        if info.get("status") != "ok":
+            continue
+        f1 = {n: ds[n]["results"][name]["shingle"]["f1"] for n in shingle_sets
+              if name in ds[n]["results"]}
+        sf1 = {n: ds[n]["results"][name]["snippet"]["f1"] for n in snippet_sets
+               if name in ds[n]["results"]}
+        fails = sum(ds[n]["results"][name]["status"].get("error", 0)
+                    + ds[n]["results"][name]["status"].get("timeout", 0)
+                    + ds[n]["results"][name]["status"].get("missing", 0)
+                    for n in ds if name in ds[n]["results"])
+        sp = results.get("speed", {}).get(name, {})
+        out["extractors"][name] = {
+            "f1": f1, "snippet_f1": sf1,
+            "mean_f1_evaluation_sets": _mean([f1.get(n) for n in eval_sets]),
+            "mean_f1_all_sets": _mean(list(f1.values())),
+            "median_ms": sp.get("median_ms"), "p95_ms": sp.get("p95_ms"),
+            "pages_per_s": sp.get("pages_per_s"), "peak_rss_mb": sp.get("peak_rss_mb"),
+            "failed_pages": fails,
+        }
+    ours = out["extractors"].get(OURS, {}).get("median_ms")
+    for v in out["extractors"].values():
+        v["median_vs_boilerstrip"] = (v["median_ms"] / ours) if (ours and v["median_ms"]) else None
+    return out
+
+
+def plot_y(summary: dict) -> tuple[str, str]:
+    """Which summary F1 the plot uses, and its axis label."""
+    if summary["evaluation_sets"]:
+        return ("mean_f1_evaluation_sets",
+                "mean F1 over " + ", ".join(summary["evaluation_sets"]))
+    return "mean_f1_all_sets", "mean F1 over " + ", ".join(summary["shingle_sets"])
+
+
+# --- markdown ----------------------------------------------------------------
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def dataset_table(name: str, d: dict) -> str:
+    has_sh, has_sn = "shingle" in d["metrics"], "snippet" in d["metrics"]
+    header = ["extractor"]
+    if has_sh:
+        header += ["P", "R", "F1 ± std", "exact"]
+    if has_sn:
+        header += ["snippet P", "snippet R", "snippet F1"]
+    header += ["empty", "errors", "timeouts"]
+
+    def key(item):
+        r = item[1]
+        return -(r["shingle"]["f1"] if r.get("shingle") else (r.get("snippet") or {}).get("f1", 0))
+    rows = []
+    for ext, r in sorted(d["results"].items(), key=key):
+        row = [_name(ext)]
+        if has_sh:
+            s = r["shingle"]
+            row += [_f(s["precision"]), _f(s["recall"]),
+                    f"{_f(s['f1'])} ± {_f(s['std']['f1'])}", _f(s["accuracy"])]
+        if has_sn:
+            s = r["snippet"]
+            row += [_f(s["precision"]), _f(s["recall"]), _f(s["f1"])]
+        st = r["status"]
+        row += [str(st.get("empty", 0)), str(st.get("error", 0) + st.get("missing", 0)),
+                str(st.get("timeout", 0))]
+        rows.append(row)
+    split = d["split"]
+    head = (f"### {name}\n\n{d['pages']} pages (split `{split}`: {d['available']} pages"
+            + (f", seeded sample of {d['limit']}" if d["limit"] and d["limit"] < d["available"] else "")
+            + "). Metrics: " + ", ".join(d["metrics"]) + ".")
+    if d["trainable"]:
+        head += (" boilerstrip's model is trained on this set (minus its held-out part), "
+                 "so its score here is largely in-sample.")
+    return head + "\n\n" + _table(header, rows)
+
+
+def summary_tables(results: dict) -> str:
+    s = results["summary"]
+    ext = s["extractors"]
+    parts = []
+    cols = s["shingle_sets"]
+    if cols or s["snippet_sets"]:
+        header = (["extractor"] + [f"{c} F1" for c in cols]
+                  + (["mean F1 (eval sets)"] if s["evaluation_sets"] else [])
+                  + [f"{c} snippet F1" for c in s["snippet_sets"]])
+        ykey = plot_y(s)[0]
+        order = sorted(ext, key=lambda n: -(ext[n].get(ykey) or 0))
+        rows = []
+        for n in order:
+            v = ext[n]
+            row = [_name(n)] + [_f(v["f1"].get(c)) for c in cols]
+            if s["evaluation_sets"]:
+                row.append(_f(v["mean_f1_evaluation_sets"]))
+            row += [_f(v["snippet_f1"].get(c)) for c in s["snippet_sets"]]
+            rows.append(row)
+        pages = ", ".join(f"{n} {d['pages']}" for n, d in results["datasets"].items())
+        parts.append("### Accuracy\n\nPages per set: " + pages + ".\n\n" + _table(header, rows))
+    sp = results.get("speed") or {}
+    meta = results["meta"].get("speed", {})
+    if sp and not meta.get("skipped"):
+        rows = []
+        order = sorted(sp, key=lambda n: sp[n].get("median_ms") or float("inf"))
+        for n in order:
+            v = sp[n]
+            if not v.get("pages"):
+                rows.append([_name(n), "0", "–", "–", "–", "–", "–", "–", "–", "–"])
+                continue
+            ratio = ext.get(n, {}).get("median_vs_boilerstrip")
+            rows.append([_name(n), str(v["pages"]), _f(v["median_ms"], 1), _f(v["p95_ms"], 1),
+                         _f(v["mean_ms"], 1), _f(v["pages_per_s"], 1), _f(v["peak_rss_mb"], 0),
+                         _f(ratio, 2), str(v["errors"]), str(v["timeouts"])])
+        parts.append(
+            f"### Speed and memory\n\n{meta.get('pages')} pages ({meta.get('pages_per_dataset')} "
+            f"per set, seeded), each extractor in its own process pinned to core "
+            f"{meta.get('core')}, after {meta.get('warmup')} warm-up pages, HTML decoded in memory; "
+            f"per-page limit {meta.get('timeout_s'):g} s. Peak RSS is the process's VmHWM "
+            "(includes the decoded pages, the same for every extractor).\n\n"
+            + _table(["extractor", "pages", "median ms", "p95 ms", "mean ms", "pages/s",
+                      "peak RSS MB", "median ÷ boilerstrip", "errors", "timeouts"], rows))
+    return "\n\n".join(parts)
+
+
+def extractor_table(results: dict) -> str:
+    rows = []
+    for n, i in results["extractors"].items():
+        status = "ok" if i["status"] == "ok" else f"{i['status']}: {i.get('reason')}"
+        rows.append([_name(n), i.get("version") or "–", i.get("note") or "–", status])
+    return _table(["extractor", "version", "settings", "status"], rows)
+
+
+def markdown(results: dict, level: int = 2) -> str:
+    m = results["meta"]
+    mach = m["machine"]
+    h = "#" * level
+    intro = (f"Command: `{m['command']}`  \n"
+             f"Date: {m['date']}, commit {m.get('git_commit') or 'unknown'}  \n"
+             f"Machine: {mach.get('cpu')}, {mach.get('cores')} cores, {mach.get('memory_gb')} GB, "
+             f"{mach.get('platform')}, Python {mach.get('python')}; load average at start "
+             f"{mach.get('load_avg_at_start')}  \n"
+             f"Decoder: {m['decoder']}; seed {m['seed']}; bootstrap {m['bootstrap_resamples']} "
+             f"resamples; run time {m['total_seconds']:.0f} s")
+    body = [intro, f"{h} Extractors\n\n" + extractor_table(results),
+            f"{h} Summary\n\n" + summary_tables(results).replace("### ", "#" * (level + 1) + " "),
+            f"{h} Per dataset\n\n" + "\n\n".join(
+                dataset_table(n, d).replace("### ", "#" * (level + 1) + " ")
+                for n, d in results["datasets"].items())]
+    return "\n\n".join(body) + "\n"
+
+
+# --- plot ----------------------------------------------------------------------
+
+def plot(results: dict, path: Path) -> Path | None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s = results["summary"]
+    ykey, ylabel = plot_y(s)
+    pts = [(n, v["median_ms"], v[ykey]) for n, v in s["extractors"].items()
+           if v.get("median_ms") and v.get(ykey) is not None]
+    if not pts:
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 5), dpi=110)
+    for n, x, y in pts:
+        if n == OURS:
+            ax.scatter([x], [y], s=220, marker="*", color="#d62728", zorder=3, label=OURS)
+            ax.annotate(n, (x, y), textcoords="offset points", xytext=(8, 6),
+                        fontsize=10, fontweight="bold", color="#d62728")
+        else:
+            ax.scatter([x], [y], s=50, color="#1f77b4", zorder=2)
+            ax.annotate(n, (x, y), textcoords="offset points", xytext=(6, -12), fontsize=9)
+    ax.set_xscale("log")
+    ax.set_xlabel("median ms per page (log scale, one core)")
+    ax.set_ylabel(ylabel, fontsize=9 if len(ylabel) > 40 else 10)
+    ys = [y for _, _, y in pts]
+    ax.set_ylim(max(0.0, min(ys) - 0.05), min(1.0, max(ys) + 0.05))
+    xs = [x for _, x, _ in pts]
+    ax.set_xlim(min(xs) / 1.8, max(xs) * 1.8)
+    ax.grid(True, which="both", alpha=0.3)
+    m = results["meta"]
+    ax.set_title(f"F1 vs speed ({m['date']}, {m['speed'].get('pages', '?')} timed pages)", fontsize=10)
+    if any(n == OURS for n, _, _ in pts):
+        ax.legend(loc="lower right", fontsize=9)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def write_all(results: dict, out_dir: str | Path) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    p = out / JSON_NAME
+    p.write_text(json.dumps(results, ensure_ascii=False, separators=(",", ":")) + "\n",
+                 encoding="utf-8")
+    paths.append(p)
+    p = out / MD_NAME
+    p.write_text("# Benchmark results\n\n" + markdown(results), encoding="utf-8")
+    paths.append(p)
+    png = plot(results, out / PNG_NAME)
+    if png:
+        paths.append(png)
+    return paths
