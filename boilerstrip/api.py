@@ -7,6 +7,7 @@ Each stage is a module of its own; this file only wires them together.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,10 @@ HEADLINE_OVERLAP = 0.5
 #: Only the first blocks of a page are searched for the headline.
 HEADLINE_SEARCH = 0.6
 _TITLE_IDX = features.FEATURE_NAMES.index("title_overlap")
+#: Below this much text, a page that hides its content in ``<noscript>`` (many
+#: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
+NOSCRIPT_FALLBACK_CHARS = 200
+_NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)
 
 
 @dataclass
@@ -44,6 +49,12 @@ def analyse(html: str, model: Model) -> Analysis:
     title = parse.page_title(tree)
     root = tree.body if tree.body is not None else tree.root
     blocks = segment(root)
+    if blocks.total_chars < NOSCRIPT_FALLBACK_CHARS and _NOSCRIPT_RE.search(html):
+        tree2 = parse.parse(_NOSCRIPT_RE.sub(r"<\1div", html))
+        root2 = tree2.body if tree2.body is not None else tree2.root
+        blocks2 = segment(root2)
+        if blocks2.total_chars > blocks.total_chars:
+            blocks = blocks2
     X = features.compute(blocks, title)
     if len(blocks):
         p1 = model.block.predict_proba(X)
@@ -58,7 +69,7 @@ def find_headline(blocks: Blocks, X: np.ndarray, title: str | None) -> int | Non
     """Index of the headline block: the first h1-h3 (in the first part of the page)
     that matches the title best, or the first ``<h1>`` when there is no title."""
     n = len(blocks)
-    limit = max(1, int(n * HEADLINE_SEARCH))
+    limit = min(n, max(1, int(n * HEADLINE_SEARCH)))
     best, best_i = HEADLINE_OVERLAP, None
     if title:
         for i in range(limit):

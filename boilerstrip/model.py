@@ -208,7 +208,15 @@ DEFAULT_MODEL_NAME = "default.json"
 
 
 def default_model_path():
-    return resources.files("boilerstrip.models").joinpath(DEFAULT_MODEL_NAME)
+    """The bundled model: ``boilerstrip/models`` in an installed wheel (the
+    checkout's ``models/`` folder is mapped there), or ``models/`` of a checkout."""
+    try:
+        ref = resources.files("boilerstrip.models").joinpath(DEFAULT_MODEL_NAME)
+        if ref.is_file():
+            return ref
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
 
 
 def load_model(path: str | os.PathLike | Model | None = None) -> Model:

@@ -1,0 +1,104 @@
+"""End-to-end behaviour of boilerstrip.clean on a page of our own writing."""
+import json
+import re
+
+import pytest
+
+import boilerstrip
+from boilerstrip import clean
+
+ARTICLE = [
+    "Residents of Millbrook voted on Tuesday night to rebuild the concrete flood wall",
+    "The old wall, built in 1962, cracked in two places",
+    "We cannot ask families to live with that fear every spring",
+    "Engineers from the state transportation department estimate",
+    "Not everyone at the meeting was convinced.",
+    "The council said a second phase could cover that stretch",
+]
+BOILERPLATE = [
+    "receive browser notifications", "Politics", "Subscribe", "Log in",
+    "Before you keep reading", "please consider making a donation", "Donate now",
+    "Join the conversation", "Thanks for registering", "refresh the page",
+    "Most read", "New bakery opens", "morning newsletter", "All rights reserved",
+    "Privacy policy", "Fake article text",
+]
+
+
+def test_fixture_keeps_article_in_order_and_drops_boilerplate(fixture_html):
+    out = clean(fixture_html)
+    positions = [out.find(s) for s in ARTICLE]
+    assert all(p >= 0 for p in positions), out
+    assert positions == sorted(positions)
+    for s in BOILERPLATE:
+        assert s not in out, f"boilerplate kept: {s!r}\n{out}"
+    assert "River town votes to rebuild its flood wall" not in out   # no headline in text
+
+
+def test_bytes_and_str_agree(fixture_html):
+    assert clean(fixture_html.encode("utf-8")) == clean(fixture_html)
+
+
+def test_output_formats(fixture_html):
+    md = clean(fixture_html, output="markdown")
+    assert md.startswith("# River town votes to rebuild its flood wall")
+    assert ARTICLE[0] in md
+    html = clean(fixture_html, output="html")
+    assert html.startswith("<article>") and "<h1>River town" in html and "<p>Residents" in html
+    data = json.loads(clean(fixture_html, output="json", url="https://example.org/a"))
+    assert data["title"] == "River town votes to rebuild its flood wall"
+    assert data["url"] == "https://example.org/a"
+    kept = [b for b in data["blocks"] if b["kept"]]
+    dropped = [b for b in data["blocks"] if not b["kept"]]
+    assert kept and dropped
+    assert all(0 <= b["score"] <= 1 and b["tag"] for b in data["blocks"])
+    assert any(b["headline"] for b in data["blocks"])
+
+
+def test_threshold_is_the_one_knob(fixture_html):
+    loose = clean(fixture_html, threshold=0.0).splitlines()
+    strict = clean(fixture_html, threshold=1.0)
+    default = clean(fixture_html).splitlines()
+    assert strict == ""
+    assert set(default) <= set(loose) and len(loose) > len(default)
+
+
+def test_markdown_structures():
+    html = ("<html><head><title>Guide</title></head><body><article><h1>Guide</h1>"
+            + "<p>" + "This is a long explanatory paragraph of the guide. " * 6 + "</p>"
+            + "<h2>Steps to follow</h2><ol><li>First do the long first step of the guide.</li>"
+            "<li>Then do the long second step of the guide.</li></ol>"
+            "<blockquote><p>" + "A quoted sentence that goes on for quite a while. " * 3
+            + "</p></blockquote>"
+            "<p>" + "Another long paragraph that closes the guide for the reader. " * 5 + "</p>"
+            "</article></body></html>")
+    md = clean(html, output="markdown", threshold=0.0)
+    assert "## Steps to follow" in md
+    assert "1. First do" in md and "2. Then do" in md
+    assert re.search(r"^> A quoted sentence", md, re.M)
+
+
+@pytest.mark.parametrize("bad", [None, 42, 3.5, ["<p>x</p>"], {"html": 1}])
+def test_wrong_types_raise_type_error(bad):
+    with pytest.raises(TypeError, match="str or bytes"):
+        clean(bad)
+
+
+def test_wrong_values_raise_value_error(fixture_html):
+    with pytest.raises(ValueError, match="output"):
+        clean(fixture_html, output="pdf")
+    with pytest.raises(ValueError, match="threshold"):
+        clean(fixture_html, threshold=2)
+    with pytest.raises(TypeError):
+        clean(fixture_html, threshold="high")
+
+
+@pytest.mark.parametrize("empty", ["", "   \n ", b"", "<html></html>", "<!-- x -->",
+                                   b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"])
+def test_empty_or_non_html_returns_empty(empty):
+    assert clean(empty) == ""
+    assert json.loads(clean(empty, output="json"))["blocks"] == []
+
+
+def test_version_and_exports():
+    assert boilerstrip.__version__
+    assert callable(boilerstrip.load_model)

@@ -1,0 +1,35 @@
+import numpy as np
+
+from boilerstrip import decode, features
+from boilerstrip.parse import parse
+from boilerstrip.segment import segment
+
+
+def test_best_run_finds_max_sum_span():
+    assert decode.best_run(np.array([-1.0, 2, 3, -1, 4, -10, 5])) == (1, 5)
+    assert decode.best_run(np.array([-1.0, -2])) == (0, 0)
+
+
+def test_window_mean_is_word_weighted():
+    p = np.array([1.0, 0.0, 1.0])
+    w = np.array([1.0, 2.0, 1.0])
+    m = decode._window_mean(p, w, 3)
+    assert np.isclose(m[1], 0.5)
+    assert np.isclose(m[0], 1 / 3)
+
+
+def test_context_features_shape_and_run_membership():
+    html = "".join(f"<p>{'word ' * 30}</p>" for _ in range(6))
+    b = segment(parse(html).body)
+    X = features.compute(b)
+    p = np.array([0.1, 0.9, 0.8, 0.95, 0.2, 0.1])
+    C = decode.context_features(X, p, b)
+    assert C.shape == (6, len(decode.CONTEXT_NAMES))
+    in_run = C[:, decode.CONTEXT_NAMES.index("in_run")]
+    assert in_run.tolist() == [0, 1, 1, 1, 0, 0]
+    assert C[0, decode.CONTEXT_NAMES.index("p@+1")] == 0.9
+    assert C[0, decode.CONTEXT_NAMES.index("p@-1")] == -1
+
+
+def test_decide_threshold():
+    assert decode.decide(np.array([0.2, 0.5, 0.7]), 0.5).tolist() == [False, True, True]

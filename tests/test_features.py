@@ -1,0 +1,64 @@
+import numpy as np
+
+from boilerstrip import features
+from boilerstrip.parse import parse
+from boilerstrip.segment import segment
+
+
+def matrix(html, title=None):
+    b = segment(parse(html).body)
+    return b, features.compute(b, title)
+
+
+def col(name):
+    return features.FEATURE_NAMES.index(name)
+
+
+def test_shape_matches_names_and_is_finite():
+    b, X = matrix("<p>Hello world.</p><div><a href='#'>Home</a></div>")
+    assert X.shape == (2, len(features.FEATURE_NAMES))
+    assert np.isfinite(X).all()
+
+
+def test_empty_page_gives_empty_matrix():
+    b, X = matrix("")
+    assert X.shape == (0, len(features.FEATURE_NAMES))
+
+
+def test_link_density_and_words():
+    b, X = matrix("<p>one two three four</p><p><a href='#'>all link</a></p>")
+    assert X[0, col("link_density")] == 0
+    assert X[1, col("link_density")] == 1
+    assert np.isclose(np.expm1(X[0, col("log_words")]), 4)
+
+
+def test_phrasing_features_see_who_is_addressed():
+    b, X = matrix("<p>Support our journalism. Donate now and help us.</p>"
+                  "<p>The council approved the plan on Tuesday after a long debate.</p>"
+                  "<p>Thanks for registering. Please refresh the page to sign in to your account.</p>")
+    assert X[0, col("first_plural_rate")] > 0 and X[1, col("first_plural_rate")] == 0
+    assert X[0, col("cta_start")] >= 2          # "Support", "Donate" open clauses
+    assert X[2, col("second_person_rate")] > 0 and X[2, col("thanks")] == 1
+    assert X[1, col("cta_rate")] == 0
+    assert X[1, col("stopword_density")] > 0.2
+
+
+def test_dates_copyright_and_title_overlap():
+    b, X = matrix("<h1>Flood wall rebuilt</h1><p>© 2024 Courier. All rights reserved.</p>"
+                  "<p>Published March 3, 2024 at 10:15</p>", title="Flood wall rebuilt | Courier")
+    assert X[1, col("copyright")] >= 1
+    assert X[2, col("dates")] >= 2
+    assert X[0, col("title_overlap")] > 0.5 and X[1, col("title_overlap")] < X[0, col("title_overlap")]
+
+
+def test_neighbour_columns_shift():
+    b, X = matrix("<p>a</p><p>b b</p><p>c c c</p>")
+    assert X[1, col("log_words@-1")] == X[0, col("log_words")]
+    assert X[1, col("log_words@+1")] == X[2, col("log_words")]
+    assert X[0, col("log_words@-1")] == features.MISSING
+
+
+def test_language_aware_stopwords():
+    de = "<p>Der Rat hat die Pläne für den Bau der Mauer mit einer großen Mehrheit angenommen.</p>"
+    b, X = matrix(de)
+    assert X[0, col("stopword_density")] > 0.3

@@ -1,0 +1,75 @@
+from boilerstrip.parse import parse, page_title
+from boilerstrip.segment import PATTERNS, attribute_mask, segment
+
+
+def blocks_of(html):
+    return segment(parse(html).body)
+
+
+def test_blocks_split_on_block_elements_and_keep_order():
+    b = blocks_of("<div>intro <b>bold</b> text<p>first para</p>tail<ul><li>one</li><li>two</li></ul></div>")
+    assert b.text == ["intro bold text", "first para", "tail", "one", "two"]
+    assert b.tag == ["div", "p", "div", "li", "li"]
+
+
+def test_link_chars_counted_only_inside_anchors():
+    b = blocks_of('<p>Read <a href="/x">the report</a> now</p>')
+    assert b.text == ["Read the report now"]
+    assert b.link_chars == [len("the report")]
+
+
+def test_scripts_styles_comments_hidden_are_skipped():
+    html = ("<body><script>var a='SCRIPT TEXT'</script><style>p{}</style><!-- COMMENT -->"
+            "<p>visible</p><p hidden>HIDDEN1</p><div style='display: none'>HIDDEN2</div>"
+            "<div aria-hidden='true'>HIDDEN3</div><template>TEMPLATE</template></body>")
+    b = blocks_of(html)
+    assert b.text == ["visible"]
+
+
+def test_double_br_splits_single_br_does_not():
+    b = blocks_of("<div>line one<br>line two<br><br>line three</div>")
+    assert b.text == ["line one line two", "line three"]
+
+
+def test_class_vocabulary_of_owner_and_ancestors():
+    b = blocks_of('<div class="article-body"><div id="share-bar"><p>Share this</p></div>'
+                  '<p class="lead">Story</p></div>')
+    share = 1 << PATTERNS.index("share")
+    article = 1 << PATTERNS.index("article")
+    assert b.anc_mask[0] & share and b.anc_mask[0] & article
+    assert not b.anc_mask[1] & share and b.anc_mask[1] & article
+    assert b.own_mask[1] == 0
+
+
+def test_ad_token_matches_whole_token_only():
+    assert attribute_mask("ad-slot") & (1 << 63)
+    assert not attribute_mask("header download") & (1 << 63)
+
+
+def test_container_share_counts_text_under_element():
+    b = blocks_of("<div><section><p>aaaa</p><p>bbbb</p></section><p>cc</p></div>")
+    sec = b.parent[0]
+    assert b.element_chars[sec] == 8
+    assert b.element_chars[0] == 10
+
+
+def test_deep_nesting_is_iterative():
+    depth = 20000
+    html = "<div>" * depth + "deep text" + "</div>" * depth
+    b = blocks_of(html)
+    assert b.text == ["deep text"]
+
+
+def test_lists_tables_ids():
+    b = blocks_of("<ol><li>a</li><li>b</li></ol><table><tr><td>1</td><td>2</td></tr></table>")
+    assert b.list_id[0] == b.list_id[1] >= 0
+    assert b.row_id[2] == b.row_id[3] >= 0 and b.table_id[2] >= 0
+    assert b.element_tag[b.list_id[0]] == "ol"
+
+
+def test_page_title_prefers_og_title():
+    t = parse('<html><head><title>Site | Story</title><meta property="og:title" content="Story &amp; more">'
+              '</head><body></body></html>')
+    assert page_title(t) == "Story & more"
+    assert page_title(parse("<html><head><title> A  title </title></head></html>")) == "A title"
+    assert page_title(parse("<p>no head</p>")) is None
