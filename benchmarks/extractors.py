@@ -39,7 +39,7 @@ _BLOCK_TAGS = frozenset("""address article aside blockquote body br dd details d
 fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre
 section summary table tbody thead tfoot tr td th ul html""".split())
 _SKIP_TAGS = frozenset("script style noscript template head title".split())
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SPACES = re.compile(r"\s+")
 
 
 def fragment_text(fragment: str) -> str:
@@ -52,25 +52,25 @@ def fragment_text(fragment: str) -> str:
         root = lxml.html.fromstring(fragment)
     except Exception:  # lxml raises ParserError on e.g. whitespace-only input
         return ""
-    parts: list[str] = []
+    parts: list[str] = []  # text, with "\n" only at block boundaries
 
     def walk(el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag.lower() in _SKIP_TAGS:  # comments, scripts...: tail only
             if el.tail:
-                parts.append(el.tail)
+                parts.append(_SPACES.sub(" ", el.tail))
             return
         block = tag.lower() in _BLOCK_TAGS
         if block:
             parts.append("\n")
         if el.text:
-            parts.append(el.text)
+            parts.append(_SPACES.sub(" ", el.text))
         for child in el:
             walk(child)
         if block:
             parts.append("\n")
         if el.tail:
-            parts.append(el.tail)
+            parts.append(_SPACES.sub(" ", el.tail))
 
     walk(root)
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
