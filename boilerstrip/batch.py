@@ -275,7 +275,10 @@ def worker_pool(n_jobs: int):
     The same worker processes serve every call with the same settings, so the
     model each one caches is loaded once per process, not once per call.
     """
-    from joblib.externals.loky import get_reusable_executor
+    try:
+        from joblib.externals.loky import get_reusable_executor
+    except ImportError:  # pragma: no cover - joblib is a dependency of the batch extra
+        raise ImportError("n_jobs > 1 needs joblib: pip install joblib") from None
 
     return get_reusable_executor(max_workers=n_jobs, timeout=WORKER_IDLE_TIMEOUT,
                                  env=WORKER_ENV)
@@ -485,6 +488,46 @@ def assign_outputs(sources: list[Source], out_dir: Path, fmt: str) -> list[Sourc
     return result
 
 
+class _PlainBar:
+    """A minimal stand-in for tqdm (used when tqdm is not installed)."""
+
+    def __init__(self, total: int | None, show: bool):
+        self.total, self.show, self.n = total, show, 0
+        self.start = self.last = time.perf_counter()
+        self.postfix = ""
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        now = time.perf_counter()
+        if self.show and (now - self.last >= 0.5 or self.n == self.total):
+            self.last = now
+            rate = self.n / (now - self.start) if now > self.start else 0.0
+            of = f"/{self.total}" if self.total else ""
+            sys.stderr.write(f"\r{self.n}{of} pages, {rate:.1f} page/s{self.postfix}")
+            sys.stderr.flush()
+
+    def set_postfix(self, refresh: bool = False, **kw) -> None:
+        self.postfix = "".join(f", {k}={v}" for k, v in kw.items())
+
+    def write(self, msg: str, file=None) -> None:
+        print(("\n" if self.show and self.n else "") + msg, file=file or sys.stderr)
+
+    def close(self) -> None:
+        if self.show and self.n:
+            sys.stderr.write("\n")
+            self.show = False
+
+
+def progress_bar(total: int | None, show: bool):
+    """A tqdm bar on stderr counting pages (pages/s), or a plain one without tqdm."""
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm is optional
+        return _PlainBar(total, show)
+    return tqdm(total=total, unit="page", file=sys.stderr, disable=not show,
+                dynamic_ncols=True, smoothing=0.1, mininterval=0.5)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="HTML file (raw or .gz), directory (searched recursively), "
@@ -563,14 +606,11 @@ def run(args: argparse.Namespace) -> int:
                                else many and sys.stderr.isatty())
     chunksize = args.chunksize or _auto_chunksize(len(sources), jobs)
 
-    from tqdm import tqdm
-
     errors_fh = open(args.errors, "w", encoding="utf-8") if args.errors else None
     n_errors = 0
     n_done = 0
     start = time.perf_counter()
-    bar = tqdm(total=len(sources), unit="page", file=sys.stderr, disable=not show,
-               dynamic_ncols=True, smoothing=0.1, mininterval=0.5)
+    bar = progress_bar(len(sources), show)
 
     def report(err: CleanError) -> None:
         nonlocal n_errors

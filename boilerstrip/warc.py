@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .batch import (FORMATS, _auto_chunksize, _check_options, _chunks, _get_model,
-                    _model_spec, _ordered_map, _Options, effective_jobs)
+                    _model_spec, _ordered_map, _Options, effective_jobs, progress_bar)
 
 #: MIME types taken as HTML.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/vnd.wap.xhtml+xml"})
@@ -472,13 +472,10 @@ def run(args: argparse.Namespace) -> int:
     stats = WarcStats()
     show = not args.quiet and (args.progress if args.progress is not None else sys.stderr.isatty())
 
-    from tqdm import tqdm
-
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     warc_out = ConversionWriter(args.warc_output, args.format) if args.warc_output else None
     start = time.perf_counter()
-    bar = tqdm(unit="page", file=sys.stderr, disable=not show, dynamic_ncols=True,
-               mininterval=0.5)
+    bar = progress_bar(None, show)
     try:
         for line in clean_warc(sources, n_jobs=jobs, output=args.format,
                                threshold=args.threshold, model=spec_model(spec),

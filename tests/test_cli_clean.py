@@ -207,3 +207,10 @@ def test_collect_sources_and_output_names(tree):
     assert [os.path.basename(s.out_path) for s in named] == [
         "harbour-bridge.txt", "night-market.txt", "school-garden.txt", "harbour-bridge.txt",
         "stdin.txt", "HARBOUR-BRIDGE-2.txt"]
+
+
+def test_progress_without_tqdm(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # "import tqdm" now raises ImportError
+    assert main(["clean", "--progress", str(PAGES), "-o", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "3/3 pages" in err and "page/s" in err
