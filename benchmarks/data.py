@@ -86,9 +86,15 @@ def sample(pages: list, limit: int | None, seed: int = DEFAULT_SEED) -> list:
 
 
 def select_pages(root: str | os.PathLike, name: str, limit: int | None = None,
-                 seed: int = DEFAULT_SEED) -> tuple[list[bsd.Page], int]:
-    """The pages of ``name`` to score, and the size of its evaluation split."""
+                 seed: int = DEFAULT_SEED, prefer=None) -> tuple[list[bsd.Page], int]:
+    """The pages of ``name`` to score, and the size of its evaluation split.
+
+    With ``prefer`` (a predicate on pages), those pages are all kept and the
+    cap is filled with a seeded sample of the others.
+    """
     pages = bsd.load_corpus(dataset_folder(root, name), split=evaluation_split(name))
+    if prefer is not None:
+        return sample_preferring(pages, limit, prefer, seed), len(pages)
     return sample(pages, limit, seed), len(pages)
 
 
@@ -173,3 +179,57 @@ def gold_text(page: bsd.Page) -> str:
 
 def page_sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
+
+
+# --- the bundled model's held-out pages ------------------------------------------
+
+def holdout_rule():
+    """``is_held_out(dataset, page_id) -> bool`` for the bundled model's validation
+    split, or ``None`` when it cannot be determined.
+
+    The training command holds out a page when a hash of ``corpus/id`` falls
+    below the share recorded in the model's metadata (or, failing that, in
+    ``models/train_config.json``).  Scores on these pages are out-of-sample for
+    boilerstrip even on the sets it trains on.
+    """
+    share, corpora = None, None
+    try:
+        from boilerstrip.model import load_model
+
+        meta = load_model().meta
+        share, corpora = meta.get("holdout"), meta.get("corpora")
+    except Exception:  # noqa: BLE001 - no model yet, or an older format
+        pass
+    if share is None:
+        cfg_path = Path(bsd.__file__).resolve().parent.parent / "models" / "train_config.json"
+        try:
+            import json
+
+            cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+            share, corpora = cfg.get("holdout"), cfg.get("corpora")
+        except (OSError, ValueError):
+            return None
+    try:
+        from boilerstrip.train_cli import is_holdout
+    except ImportError:
+        return None
+    if share is None:
+        return None
+    trained = {Path(str(c)).name for c in (corpora or bsd.TRAINABLE_SETS)}
+
+    def is_held_out(dataset: str, page_id: str) -> bool:
+        return dataset in trained and is_holdout(dataset, page_id, float(share))
+    is_held_out.share = float(share)  # type: ignore[attr-defined]
+    return is_held_out
+
+
+def sample_preferring(pages: list, limit: int | None, prefer, seed: int = DEFAULT_SEED) -> list:
+    """Every page with ``prefer(page)`` true, then a seeded sample of the others up
+    to ``limit`` pages in all; corpus order kept."""
+    if limit is None or limit <= 0 or len(pages) <= limit:
+        return list(pages)
+    first = [p for p in pages if prefer(p)][:limit]
+    rest = sample([p for p in pages if not prefer(p)], limit - len(first), seed) \
+        if limit > len(first) else []
+    keep = {id(p) for p in first} | {id(p) for p in rest}
+    return [p for p in pages if id(p) in keep]

@@ -26,6 +26,12 @@ def _mean(xs):
     return sum(xs) / len(xs) if xs else None
 
 
+def _fair(d: dict) -> dict:
+    """Per-extractor results to compare on: the held-out pages when the set is
+    one boilerstrip trains on, else all pages."""
+    return d["heldout"]["results"] if d.get("heldout") else d["results"]
+
+
 def summarise(results: dict) -> dict:
     """Per extractor: F1 per set, macro means, snippet F1, speed."""
     ds = results["datasets"]
@@ -34,12 +40,13 @@ def summarise(results: dict) -> dict:
     snippet_sets = [n for n, d in ds.items() if "snippet" in d["metrics"]]
     out = {"shingle_sets": shingle_sets, "evaluation_sets": eval_sets,
            "snippet_sets": snippet_sets, "extractors": {}}
+    out["heldout_sets"] = [n for n in ds if ds[n].get("heldout")]
     for name, info in results["extractors"].items():
         if info.get("status") != "ok":
             continue
-        f1 = {n: ds[n]["results"][name]["shingle"]["f1"] for n in shingle_sets
+        f1 = {n: _fair(ds[n])[name]["shingle"]["f1"] for n in shingle_sets
               if name in ds[n]["results"]}
-        sf1 = {n: ds[n]["results"][name]["snippet"]["f1"] for n in snippet_sets
+        sf1 = {n: _fair(ds[n])[name]["snippet"]["f1"] for n in snippet_sets
                if name in ds[n]["results"]}
         fails = sum(ds[n]["results"][name]["status"].get("error", 0)
                     + ds[n]["results"][name]["status"].get("timeout", 0)
@@ -78,7 +85,24 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def dataset_table(name: str, d: dict) -> str:
-    has_sh, has_sn = "shingle" in d["metrics"], "snippet" in d["metrics"]
+    split = d["split"]
+    head = (f"### {name}\n\n{d['pages']} pages (split `{split}`: {d['available']} pages"
+            + (f", seeded sample of {d['limit']}" if d["limit"] and d["limit"] < d["available"] else "")
+            + "). Metrics: " + ", ".join(d["metrics"]) + ".")
+    if d["trainable"]:
+        head += (" boilerstrip's model is trained on this set (minus its held-out part), "
+                 "so its score on all pages is largely in-sample.")
+    text = head + "\n\n" + results_table(d["results"], d["metrics"])
+    h = d.get("heldout")
+    if h:
+        text += (f"\n\nHeld-out pages only ({h['pages']} pages the model never saw in training: "
+                 "the fair comparison on this set, used in the summary):\n\n"
+                 + results_table(h["results"], d["metrics"]))
+    return text
+
+
+def results_table(res: dict, metrics: list[str]) -> str:
+    has_sh, has_sn = "shingle" in metrics, "snippet" in metrics
     header = ["extractor"]
     if has_sh:
         header += ["P", "R", "F1 ± std", "exact"]
@@ -90,7 +114,7 @@ def dataset_table(name: str, d: dict) -> str:
         r = item[1]
         return -(r["shingle"]["f1"] if r.get("shingle") else (r.get("snippet") or {}).get("f1", 0))
     rows = []
-    for ext, r in sorted(d["results"].items(), key=key):
+    for ext, r in sorted(res.items(), key=key):
         row = [_name(ext)]
         if has_sh:
             s = r["shingle"]
@@ -103,14 +127,7 @@ def dataset_table(name: str, d: dict) -> str:
         row += [str(st.get("empty", 0)), str(st.get("error", 0) + st.get("missing", 0)),
                 str(st.get("timeout", 0))]
         rows.append(row)
-    split = d["split"]
-    head = (f"### {name}\n\n{d['pages']} pages (split `{split}`: {d['available']} pages"
-            + (f", seeded sample of {d['limit']}" if d["limit"] and d["limit"] < d["available"] else "")
-            + "). Metrics: " + ", ".join(d["metrics"]) + ".")
-    if d["trainable"]:
-        head += (" boilerstrip's model is trained on this set (minus its held-out part), "
-                 "so its score here is largely in-sample.")
-    return head + "\n\n" + _table(header, rows)
+    return _table(header, rows)
 
 
 def summary_tables(results: dict) -> str:
@@ -119,9 +136,13 @@ def summary_tables(results: dict) -> str:
     parts = []
     cols = s["shingle_sets"]
     if cols or s["snippet_sets"]:
-        header = (["extractor"] + [f"{c} F1" for c in cols]
+        held = set(s.get("heldout_sets", []))
+
+        def col(c, what):
+            return f"{c}{' held-out' if c in held else ''} {what}"
+        header = (["extractor"] + [col(c, "F1") for c in cols]
                   + (["mean F1 (eval sets)"] if s["evaluation_sets"] else [])
-                  + [f"{c} snippet F1" for c in s["snippet_sets"]])
+                  + [col(c, "snippet F1") for c in s["snippet_sets"]])
         ykey = plot_y(s)[0]
         order = sorted(ext, key=lambda n: -(ext[n].get(ykey) or 0))
         rows = []
@@ -132,8 +153,11 @@ def summary_tables(results: dict) -> str:
                 row.append(_f(v["mean_f1_evaluation_sets"]))
             row += [_f(v["snippet_f1"].get(c)) for c in s["snippet_sets"]]
             rows.append(row)
-        pages = ", ".join(f"{n} {d['pages']}" for n, d in results["datasets"].items())
-        parts.append("### Accuracy\n\nPages per set: " + pages + ".\n\n" + _table(header, rows))
+        pages = ", ".join(f"{n} {d['heldout']['pages'] if d.get('heldout') else d['pages']}"
+                          for n, d in results["datasets"].items())
+        parts.append("### Accuracy\n\nPages per set: " + pages + ". Sets marked held-out are "
+                     "scored on the pages held out from boilerstrip's training only."
+                     "\n\n" + _table(header, rows))
     sp = results.get("speed") or {}
     meta = results["meta"].get("speed", {})
     if sp and not meta.get("skipped"):

@@ -171,12 +171,17 @@ def run(args) -> int:
             log(f"skipping {e}: {info['reason']}")
     active = [e for e in ext_names if ext_info[e]["status"] == "ok"]
 
-    # -- pages
+    # -- pages (on the sets the model trains on: every held-out page, then a sample)
+    held = data.holdout_rule() if any(data.is_trainable(n) for n in names) else None
     selected: dict[str, dict] = {}
     for name in names:
         label = data.dataset_label(name)
+        prefer = None
+        if held is not None and data.is_trainable(name):
+            def prefer(p, _label=label):
+                return held(_label, p.id)
         try:
-            pages, total = data.select_pages(root, name, limits[name], args.seed)
+            pages, total = data.select_pages(root, name, limits[name], args.seed, prefer=prefer)
         except FileNotFoundError as exc:
             log(f"error: dataset {name}: {exc}")
             return 2
@@ -189,9 +194,12 @@ def run(args) -> int:
                 raw = b""
             hashes[p.id] = data.page_sha1(raw + b"\0" + decoder.encode())
         kinds = data.dataset_gold_kinds(pages)
+        held_ids = {p.id for p in pages if prefer is not None and prefer(p)}
         selected[label] = {"name": name, "folder": str(folder), "pages": pages, "total": total,
-                           "hashes": hashes, "kinds": kinds, "limit": limits[name]}
-        log(f"{label}: {len(pages)} of {total} pages (split={data.evaluation_split(name)})")
+                           "hashes": hashes, "kinds": kinds, "limit": limits[name],
+                           "held_ids": held_ids}
+        log(f"{label}: {len(pages)} of {total} pages (split={data.evaluation_split(name)})"
+            + (f", {len(held_ids)} held out from training" if prefer is not None else ""))
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     # -- accuracy
@@ -262,7 +270,8 @@ def run(args) -> int:
     results_ds = {}
     for lbl, s in selected.items():
         kinds = s["kinds"]
-        per_ext = {}
+        per_ext, per_ext_held = {}, {}
+        held_pages = [p for p in s["pages"] if p.id in s["held_ids"]]
         for e in active:
             cache = OutputCache(cache_dir, extractors.label(e))
             outs = {p.id: cache.get(e, ext_info[e]["version"], lbl, p.id, s["hashes"][p.id])
@@ -271,6 +280,11 @@ def run(args) -> int:
             per_ext[extractors.label(e)] = scoring.score_dataset(
                 s["pages"], outs, shingle=kinds.has_text, snippet=kinds.has_snippets,
                 seed=args.seed).as_dict()
+            if held_pages:
+                r = scoring.score_dataset(held_pages, outs, shingle=kinds.has_text,
+                                          snippet=kinds.has_snippets, seed=args.seed).as_dict()
+                r.pop("per_page")
+                per_ext_held[extractors.label(e)] = r
         results_ds[lbl] = {
             "pages": len(s["pages"]), "available": s["total"], "limit": s["limit"],
             "split": data.evaluation_split(s["name"]) or "all",
@@ -279,6 +293,10 @@ def run(args) -> int:
             "page_ids": [p.id for p in s["pages"]],
             "results": per_ext,
         }
+        if held_pages:
+            results_ds[lbl]["heldout"] = {
+                "pages": len(held_pages), "share": getattr(held, "share", None),
+                "page_ids": [p.id for p in held_pages], "results": per_ext_held}
 
     results = {
         "meta": {

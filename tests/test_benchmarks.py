@@ -142,6 +142,28 @@ def test_evaluation_split_is_used_for_evaluation_sets(tmp_path):
     assert data.discover(tmp_path) == ["dragnet", "mine"]
 
 
+def test_sample_preferring_keeps_every_preferred_page(tmp_path):
+    make_set(tmp_path, "s", 30)
+    pages = load_corpus(tmp_path / "s")
+    pref = {p.id for p in pages[::7]}
+    got = data.sample_preferring(pages, 10, lambda p: p.id in pref)
+    assert len(got) == 10 and pref <= {p.id for p in got}
+    assert [p.id for p in got] == [p.id for p in pages if p in got]
+    assert len(data.sample_preferring(pages, 3, lambda p: p.id in pref)) == 3
+    assert data.sample_preferring(pages, None, lambda p: False) == pages
+
+
+def test_holdout_rule_follows_the_training_split():
+    from boilerstrip.train_cli import is_holdout
+
+    rule = data.holdout_rule()
+    assert rule is not None and 0 < rule.share < 1
+    ids = [f"dev-{i:04d}" for i in range(200)]
+    assert [rule("wcxb", i) for i in ids] == [is_holdout("wcxb", i, rule.share) for i in ids]
+    assert 5 < sum(rule("wcxb", i) for i in ids) < 80
+    assert not any(rule("dragnet", i) for i in ids)   # evaluation-only: never trained on
+
+
 def test_limits_parse():
     from benchmarks.runner import parse_limits
 
@@ -256,7 +278,10 @@ def fake_results(with_speed: bool = True) -> dict:
                                  "results": {"boilerstrip": ds_res(0.9), "peer": ds_res(0.8)}},
                      "wcxb": {"pages": 2, "available": 2, "limit": None, "split": "all",
                               "trainable": True, "metrics": ["shingle"], "page_ids": ["c", "d"],
-                              "results": {"boilerstrip": ds_res(0.95), "peer": ds_res(0.97)}}},
+                              "results": {"boilerstrip": ds_res(0.95), "peer": ds_res(0.97)},
+                              "heldout": {"pages": 1, "share": 0.15, "page_ids": ["d"],
+                                          "results": {"boilerstrip": ds_res(0.85),
+                                                      "peer": ds_res(0.75)}}}},
         "speed": ({"boilerstrip": {"pages": 4, "median_ms": 5.0, "p95_ms": 9.0, "mean_ms": 6.0,
                                    "pages_per_s": 160.0, "peak_rss_mb": 80.0, "errors": 0,
                                    "timeouts": 0},
@@ -272,7 +297,9 @@ def test_summary_numbers():
     s = fake_results()["summary"]
     assert s["evaluation_sets"] == ["dragnet"] and s["shingle_sets"] == ["dragnet", "wcxb"]
     b, p = s["extractors"]["boilerstrip"], s["extractors"]["peer"]
-    assert b["mean_f1_evaluation_sets"] == 0.9 and b["mean_f1_all_sets"] == pytest.approx(0.925)
+    # wcxb is compared on its held-out page only
+    assert b["f1"] == {"dragnet": 0.9, "wcxb": 0.85} and p["f1"]["wcxb"] == 0.75
+    assert b["mean_f1_evaluation_sets"] == 0.9 and b["mean_f1_all_sets"] == pytest.approx(0.875)
     assert p["median_vs_boilerstrip"] == 4.0 and b["median_vs_boilerstrip"] == 1.0
     assert "gone" not in s["extractors"]
 
@@ -289,8 +316,10 @@ def test_writers_produce_tables_json_and_plot(tmp_path):
     rows = [ln for ln in dragnet.splitlines() if ln.startswith("| ") and "extractor" not in ln]
     assert rows[0].startswith("| **boilerstrip** | 0.900 | 0.900 | 0.900 ± 0.010 | 0.500 |")
     assert rows[1].startswith("| peer | 0.800")
-    wcxb = md.split("### wcxb")[1]
+    wcxb, held = md.split("### wcxb")[1].split("Held-out pages only (1 pages")
     assert "trained on this set" in wcxb and wcxb.index("| peer") < wcxb.index("| **boilerstrip**")
+    assert held.index("| **boilerstrip** | 0.850") < held.index("| peer | 0.750")
+    assert "| wcxb held-out F1 |" in md.split("### Accuracy")[1].splitlines()[4]
     assert "| **boilerstrip** | 4 | 5.0 | 9.0 | 6.0 | 160.0 | 80 | 1.00 | 0 | 0 |" in md
     assert "| peer | 4 | 20.0 | 50.0 | 25.0 | 40.0 | 60 | 4.00 | 1 | 0 |" in md
     assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -308,9 +337,11 @@ def test_run_end_to_end_on_a_fake_corpus(tmp_path, fake_modules, capsys):
     root = tmp_path / "data"
     make_set(root, "dragnet", 3, "test", extra_train=2)
     make_set(root, "snip", 3, snippets=True, text=False)
+    make_set(root, "wcxb", 20)
     out, cache = tmp_path / "out", tmp_path / "cache"
     base = ["run", "--datasets-root", str(root), "--out", str(out), "--cache", str(cache),
-            "--warmup", "1", "--timeout", "20"]
+            "--warmup", "1", "--timeout", "20", "--limit", "wcxb=6", "--datasets", "dragnet",
+            "snip", "wcxb"]
     argv = base + ["--speed-pages", "2", "--extractors", "article=fake_ex:article", "all=benchmarks.toy:keep_everything", "boom=fake_ex:boom",
             "bytes=fake_ex:returns_bytes", "nothing=benchmarks.toy:nothing",
             "missing=no_such_module_xyz:f", "not-an-extractor"]
@@ -345,10 +376,19 @@ def test_run_end_to_end_on_a_fake_corpus(tmp_path, fake_modules, capsys):
     assert sn["results"]["all"]["snippet"]["fp"] == 6
     assert sn["results"]["boom"]["snippet"]["fn"] == 6
 
+    # wcxb (a set the model trains on): every held-out page is in the sample
+    rule = data.holdout_rule()
+    held = [f"wcxb-{i}" for i in range(20) if rule("wcxb", f"wcxb-{i}")]
+    wc = res["datasets"]["wcxb"]
+    assert wc["pages"] == 6 and wc["trainable"] and set(held) <= set(wc["page_ids"])
+    if held:
+        assert wc["heldout"]["page_ids"] == held
+        assert wc["heldout"]["results"]["article"]["shingle"]["f1"] == 1.0
+
     sp = res["speed"]
-    assert sp["article"]["pages"] == 4 and sp["article"]["median_ms"] > 0
-    assert sp["article"]["peak_rss_mb"] > 1 and sp["boom"]["errors"] == 4
-    assert res["summary"]["extractors"]["article"]["f1"] == {"dragnet": 1.0}
+    assert sp["article"]["pages"] == 6 and sp["article"]["median_ms"] > 0
+    assert sp["article"]["peak_rss_mb"] > 1 and sp["boom"]["errors"] == 6
+    assert res["summary"]["extractors"]["article"]["f1"] == {"dragnet": 1.0, "wcxb": 1.0}
 
     md = (out / "results.md").read_text(encoding="utf-8")
     assert "### dragnet" in md and "### snip" in md
@@ -361,7 +401,7 @@ def test_run_end_to_end_on_a_fake_corpus(tmp_path, fake_modules, capsys):
     assert cli.main(base + ["--speed-pages", "0", "--extractors", "article=fake_ex:article"]) == 0
     res2 = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert res2["extractors"]["article"]["computed"] == 0
-    assert res2["extractors"]["article"]["cached"] == 6
+    assert res2["extractors"]["article"]["cached"] == 12
     assert res2["datasets"]["dragnet"]["results"]["article"]["shingle"]["f1"] == 1.0
     assert res2["meta"]["speed"]["skipped"] is True
 
