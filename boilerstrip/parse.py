@@ -6,6 +6,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .limits import limit_markup
+
 _WS = re.compile(r"\s+")
 
 #: Meta tags tried, in order, for the page title.
@@ -14,8 +16,12 @@ TITLE_META = ('meta[property="og:title"]', 'meta[name="twitter:title"]',
 
 
 def parse(html: str) -> LexborHTMLParser:
-    """Parse an HTML string (never raises on malformed markup)."""
-    return LexborHTMLParser(html)
+    """Parse an HTML string (never raises on malformed markup).
+
+    Markup that would make the tree builder quadratic (50,000 nested
+    ``<div>``, a tag with 100,000 attributes, ...) is capped first; see
+    :mod:`boilerstrip.limits`."""
+    return LexborHTMLParser(limit_markup(html))
 
 
 def _clean(text: str | None) -> str:
