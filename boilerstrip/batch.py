@@ -607,8 +607,9 @@ def run(args: argparse.Namespace) -> int:
     chunksize = args.chunksize or _auto_chunksize(len(sources), jobs)
 
     errors_fh = open(args.errors, "w", encoding="utf-8") if args.errors else None
-    n_errors = 0
-    n_done = 0
+    n_errors = 0  # reported problems: failed inputs and arguments that matched nothing
+    n_failed = 0  # inputs that failed
+    n_done = 0  # inputs processed
     start = time.perf_counter()
     bar = progress_bar(len(sources), show)
 
@@ -633,6 +634,7 @@ def run(args: argparse.Namespace) -> int:
         for src, result in zip(sources, results):
             n_done += 1
             if isinstance(result, CleanError):
+                n_failed += 1
                 report(result)
                 bar.set_postfix(errors=n_errors, refresh=False)
             elif result is not None:
@@ -656,7 +658,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet and (many or n_errors):
         rate = n_done / elapsed if elapsed > 0 else float("inf")
         where = f" (see {args.errors})" if args.errors and n_errors else ""
-        print(f"{prog}: {n_done - (n_errors - len(problems))} of {len(sources)} inputs cleaned "
+        print(f"{prog}: {n_done - n_failed} of {len(sources)} inputs cleaned "
               f"in {elapsed:.1f} s ({rate:.1f} pages/s, {jobs} job{'s' if jobs > 1 else ''}); "
               f"{n_errors} error{'s' if n_errors != 1 else ''}{where}", file=sys.stderr)
     return 1 if n_errors else 0

@@ -249,6 +249,9 @@ def _response_page(record, stats: WarcStats) -> WarcPage | None:
         stats.non_html += 1
         return None
     expected = record.content_length
+    if expected > MAX_PAGE_BYTES:
+        return WarcPage(**meta, content_type=content_type, body=b"",
+                        error=f"record too large: {expected} bytes")
     try:
         body = record.reader.read()
     except OSError as exc:
@@ -274,6 +277,9 @@ def _resource_page(record, stats: WarcStats) -> WarcPage | None:
         stats.non_html += 1
         return None
     expected = record.content_length
+    if expected > MAX_PAGE_BYTES:
+        return WarcPage(**meta, content_type=content_type, body=b"",
+                        error=f"record too large: {expected} bytes")
     body = record.reader.read()
     page = WarcPage(**meta, content_type=content_type, body=body)
     if len(body) < expected:

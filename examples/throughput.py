@@ -36,9 +36,16 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+try:
+    import boilerstrip
+except ImportError:  # run from a checkout without installing
+    sys.path.insert(0, str(REPO))
+    import boilerstrip
 
 from boilerstrip.datasets import load_corpus  # noqa: E402
+
+#: The folder holding the boilerstrip package in use (subprocesses use it too).
+PKG_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(boilerstrip.__file__)))
 
 SETS = ("wcxb", "trafilatura_eval", "mozilla_readability", "dragnet", "l3s_gn1",
         "cleaneval", "cleanportaleval")
@@ -72,8 +79,10 @@ def run_cli(paths: list[str], jobs: int) -> float:
                "files = open(sys.argv[1]).read().split('\\n'); "
                "sys.exit(main(['clean', '-q', '--jobs', sys.argv[2], '-o', sys.argv[3], *files]))",
                str(listing), str(jobs), str(Path(out) / "texts")]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [PKG_ROOT] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
         start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=out, env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
         if proc.returncode not in (0, 1):
             raise SystemExit(f"clean --jobs {jobs} failed:\n{proc.stderr}")
@@ -125,7 +134,7 @@ def profile(paths: list[str]) -> dict:
 def stage_times(prof: cProfile.Profile) -> dict[str, float]:
     """Self time per stage; library time goes to the calling boilerstrip module."""
     stats = pstats.Stats(prof).stats  # func -> (cc, nc, tt, ct, callers)
-    pkg = str(REPO / "boilerstrip") + os.sep
+    pkg = os.path.join(PKG_ROOT, "boilerstrip") + os.sep
 
     def own_stage(func) -> str | None:
         filename = func[0]

@@ -99,9 +99,10 @@ def test_error_rule_none_and_raise(items):
 
 
 def test_empty_pages_give_empty_strings_not_errors():
-    odd = ["", b"", "   ", b"\x00\xff\xfe", "<html></html>"]
-    got = list(clean_many(odd, n_jobs=2, chunksize=1))
-    assert got == ["", "", "", "", ""]
+    empty = ["", b"", "   ", "<html></html>", b"<html><body></body></html>"]
+    assert list(clean_many(empty, n_jobs=2, chunksize=1)) == [""] * len(empty)
+    odd = [b"\x00\xff\xfe", "\ud800", b"\xef\xbb\xbf"]
+    assert list(clean_many(odd, n_jobs=2, chunksize=1)) == [boilerstrip.clean(x) for x in odd]
 
 
 def test_empty_input():

@@ -26,6 +26,11 @@ def raw(name: str) -> bytes:
     return gzip.decompress(data) if name.endswith(".gz") else data
 
 
+def printed(text: str) -> str:
+    """What the command prints for one result: the text and a newline (nothing if empty)."""
+    return text + "\n" if text else ""
+
+
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "boilerstrip", "clean", *args], input=stdin,
                           capture_output=True, cwd=REPO, timeout=120)
@@ -46,21 +51,21 @@ def tree(tmp_path) -> Path:
 def test_one_file_to_stdout(capsys):
     assert main(["clean", str(PAGES / NAMES[0])]) == 0
     out, err = capsys.readouterr()
-    assert out == boilerstrip.clean(raw(NAMES[0])) + "\n"
+    assert out == printed(boilerstrip.clean(raw(NAMES[0])))
     assert err == ""  # one input: no progress bar, no summary
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_formats_to_stdout(capsys, fmt):
     assert main(["clean", "--format", fmt, str(PAGES / NAMES[1])]) == 0
-    assert capsys.readouterr().out == boilerstrip.clean(raw(NAMES[1]), output=fmt) + "\n"
+    assert capsys.readouterr().out == printed(boilerstrip.clean(raw(NAMES[1]), output=fmt))
 
 
 def test_many_files_to_stdout_have_headers_in_order(capsys):
     args = [str(PAGES / n) for n in reversed(NAMES)]
     assert main(["clean", "--no-progress", *args]) == 0
     out, err = capsys.readouterr()
-    expected = "".join(f"==> {a} <==\n" + boilerstrip.clean(raw(n)) + "\n"
+    expected = "".join(f"==> {a} <==\n" + printed(boilerstrip.clean(raw(n)))
                        for a, n in zip(args, reversed(NAMES)))
     assert out == expected
     assert "3 of 3 inputs cleaned" in err and "0 errors" in err
@@ -85,7 +90,7 @@ def test_directory_to_output_dir(tree, tmp_path, capsys):
     for stem, name in zip(STEMS, NAMES):
         text = (out / f"{stem}.md").read_text(encoding="utf-8")
         want = boilerstrip.clean(raw(name), output="markdown")
-        assert text == (want + "\n" if want else "")
+        assert text == printed(want)
     assert capsys.readouterr().out == ""  # everything went to files
 
 
@@ -107,7 +112,7 @@ def test_recursive_glob(tree, tmp_path):
 def test_stdin_with_python_m():
     proc = run_cli("-", stdin=raw(NAMES[1]))
     assert proc.returncode == 0, proc.stderr.decode()
-    assert proc.stdout.decode("utf-8") == boilerstrip.clean(raw(NAMES[1])) + "\n"
+    assert proc.stdout.decode("utf-8") == printed(boilerstrip.clean(raw(NAMES[1])))
 
 
 def test_stdin_to_output_dir_and_url(tmp_path, capsys, monkeypatch):
@@ -166,7 +171,8 @@ def test_threshold_and_model_options(tmp_path, capsys):
     page = str(PAGES / NAMES[0])
     for t in ("0.05", "0.95"):
         assert main(["clean", page, "--threshold", t, "--model", str(model)]) == 0
-        assert capsys.readouterr().out == boilerstrip.clean(raw(NAMES[0]), threshold=float(t)) + "\n"
+        assert capsys.readouterr().out == printed(
+            boilerstrip.clean(raw(NAMES[0]), threshold=float(t)))
 
 
 def test_forced_progress_bar_shows_pages_per_second(tmp_path, capsys):

@@ -360,3 +360,16 @@ def test_corrupted_archive_never_crashes(noise, where):
     stats = WarcStats()
     lines = list(clean_warc([io.BytesIO(data)], stats=stats))
     assert len(lines) == stats.cleaned + stats.broken
+
+
+def test_oversized_record_is_broken_without_being_read(tmp_path, monkeypatch):
+    import boilerstrip.warc as w
+
+    monkeypatch.setattr(w, "MAX_PAGE_BYTES", 500)
+    body = page_bytes("harbour-bridge.html")
+    path = tmp_path / "big.warc"
+    path.write_bytes(warc_bytes([record("response", http(body), url="http://x.test/big"),
+                                 record("response", http(b"<p>small</p>"), url="http://x.test/s")],
+                                gz=False))
+    lines = list(clean_warc([path]))
+    assert "too large" in lines[0]["error"] and lines[1]["error"] is None
