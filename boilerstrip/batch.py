@@ -154,8 +154,8 @@ def _check_options(output: str, threshold) -> None:
     if threshold is not None:
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
             raise TypeError(f"threshold must be a number or None, not {type(threshold).__name__}")
-        if not math.isfinite(threshold):
-            raise ValueError(f"threshold must be finite, got {threshold!r}")
+        if not (math.isfinite(threshold) and 0.0 <= threshold <= 1.0):
+            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
 
 
 def _clean_one(html, url, opts: _Options) -> str:

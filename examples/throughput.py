@@ -50,7 +50,7 @@ PKG_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(boilerstrip.__file__)
 SETS = ("wcxb", "trafilatura_eval", "mozilla_readability", "dragnet", "l3s_gn1",
         "cleaneval", "cleanportaleval")
 #: boilerstrip module -> pipeline stage reported.
-STAGES = {"encoding": "decode bytes", "parse": "parse", "segment": "segment",
+STAGES = {"encoding": "decode bytes", "limits": "parse", "parse": "parse", "segment": "segment",
           "features": "features", "text": "features", "model": "model",
           "decode": "decode (context)", "render": "render", "api": "glue (api)"}
 

@@ -132,6 +132,8 @@ def test_bad_arguments_raise_before_any_work():
     with pytest.raises(ValueError):
         clean_many(["<p>x</p>"], threshold=float("nan"))
     with pytest.raises(ValueError):
+        clean_many(["<p>x</p>"], threshold=1.5)
+    with pytest.raises(ValueError):
         clean_many(["<p>x</p>"], chunksize=0)
     with pytest.raises(ValueError):
         clean_many(["<p>x</p>"], errors="ignore")
