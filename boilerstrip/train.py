@@ -44,6 +44,7 @@ class PageData:
     w: np.ndarray = field(default=None)
     gold: str | None = None
     title: str | None = None
+    page_type: str | None = None
 
 
 class _NullModel:
@@ -83,7 +84,20 @@ def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> Pa
     y = labels_mod.derive(a.blocks.text, text=gold, with_=page.with_snippets,
                           without=page.without_snippets, block_labels=page.labels)
     return PageData(page.id, corpus, a.blocks, a.X, y, page_weights(a.blocks, y), gold,
-                    a.title)
+                    a.title, page.extra.get("page_type"))
+
+
+def augment_page(page: PageData, seed: int = 0) -> PageData:
+    """A copy of a training page with synthetic in-article boilerplate (see augment.py);
+    the page itself when it is not picked."""
+    from .augment import augment
+
+    blocks, y, n = augment(page.blocks, page.y, page.id, seed)
+    if not n:
+        return page
+    X = features.compute(blocks, page.title)
+    return PageData(page.id, page.corpus, blocks, X, y, page_weights(blocks, y), None,
+                    page.title, page.page_type)
 
 
 def _hgb(params: dict, seed: int):

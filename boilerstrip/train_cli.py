@@ -129,6 +129,16 @@ def run(args) -> int:
         print(f"warning: page {pid} skipped: {err}", file=sys.stderr)
     train = [p for p in pages if not is_holdout(p.corpus, p.id, holdout)]
     held = [p for p in pages if is_holdout(p.corpus, p.id, holdout)]
+    page_types = cfg.get("page_types", {})
+    if page_types:
+        def wanted(p):
+            return p.corpus not in page_types or p.page_type in page_types[p.corpus]
+        train = [p for p in train if wanted(p)]
+        held = [p for p in held if wanted(p)]
+    if cfg.get("augment", False):
+        from .train import augment_page
+
+        train = [augment_page(p, seed) for p in train]
     print(f"{len(pages)} pages ({len(train)} train, {len(held)} held out), "
           f"prepared in {time.time() - t0:.0f}s", file=sys.stderr)
     clf = BlockClassifier(random_state=seed, **params)
