@@ -220,7 +220,11 @@ def main(argv=None) -> int:
               f"({statistics.median(j1) / secs:.2f}x cli --jobs 1; cluster start {startup:.1f} s; "
               f"load before {load:.2f})", flush=True)
 
-    step = max(1, n // max(1, args.profile_pages))
+    if args.profile_pages <= 0:
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
+        return 0
+    step = max(1, n // args.profile_pages)
     prof = profile(paths[::step][:args.profile_pages])
     results["profile"] = prof
     total = sum(prof["stages"].values())

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import boilerstrip
 from boilerstrip.batch import Source, assign_outputs, collect_sources
@@ -220,3 +222,22 @@ def test_progress_without_tqdm(tmp_path, capsys, monkeypatch):
     assert main(["clean", "--progress", str(PAGES), "-o", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert "3/3 pages" in err and "page/s" in err
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=2000),
+                      st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                      st.binary(max_size=500).map(gzip.compress)))
+def test_any_file_bytes_clean_like_clean(tmp_path, capsys, data):
+    page = tmp_path / "page.html"
+    page.write_bytes(data)
+    try:
+        if data[:2] == b"\x1f\x8b":  # a gzip file is read decompressed, whatever its name
+            data = gzip.decompress(data)
+    except (OSError, EOFError):  # gzip magic, broken stream: a reported error
+        assert main(["clean", str(page)]) == 1
+        assert "page.html" in capsys.readouterr().err
+        return
+    assert main(["clean", str(page)]) == 0
+    assert capsys.readouterr().out == printed(boilerstrip.clean(data))
