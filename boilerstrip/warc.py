@@ -198,13 +198,17 @@ def iter_warc_pages(source, stats: WarcStats | None = None, name: str | None = N
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     stats = stats if stats is not None else WarcStats()
-    name = name or str(source)
+    if name is None:
+        name = str(source) if isinstance(source, (str, os.PathLike)) else \
+            str(getattr(source, "name", "<stream>"))
     stats.files += 1
     try:
         if isinstance(source, (str, os.PathLike)):
             stream = open(source, "rb")
-        else:
+        elif _seekable(source):
             stream = contextlib.nullcontext(source)
+        else:  # a pipe: FastWARC wants tell(), which pipes lack
+            stream = contextlib.nullcontext(_ForwardReader(source))
         with stream as fh:
             seen = 0
             for record in ArchiveIterator(fh, parse_http=False, quirks_mode=True):
@@ -225,6 +229,37 @@ def iter_warc_pages(source, stats: WarcStats | None = None, name: str | None = N
                 stats.unreadable_files.append(f"{name}: no WARC record found")
     except (OSError, ValueError) as exc:
         stats.unreadable_files.append(f"{name}: {exc}")
+
+
+def _seekable(stream) -> bool:
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _ForwardReader:
+    """A read-only, forward-only view of a pipe that knows its position."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.pos = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.pos += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (whence == 0 and offset == self.pos) or (whence == 1 and offset == 0):
+            return self.pos
+        raise OSError(29, "Illegal seek")
 
 
 def _meta(record) -> dict:

@@ -373,3 +373,16 @@ def test_oversized_record_is_broken_without_being_read(tmp_path, monkeypatch):
                                 gz=False))
     lines = list(clean_warc([path]))
     assert "too large" in lines[0]["error"] and lines[1]["error"] is None
+
+
+def test_warc_from_stdin():
+    body = page_bytes("night-market.html")
+    data = warc_bytes([record("response", http(body, "text/html"), url="http://x.test/m")])
+    proc = subprocess.run([sys.executable, "-m", "boilerstrip", "warc", "-", "-q"], input=data,
+                          capture_output=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    (line,) = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert line["url"] == "http://x.test/m" and line["text"] == boilerstrip.clean(body)
+    bad = subprocess.run([sys.executable, "-m", "boilerstrip", "warc", "-"], input=b"nonsense",
+                         capture_output=True, cwd=REPO, timeout=120)
+    assert bad.returncode == 1 and b"<stdin>: no WARC record found" in bad.stderr
