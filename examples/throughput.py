@@ -70,7 +70,15 @@ def page_paths(sets, limit_per_set: int | None) -> list[str]:
     return paths
 
 
-def run_cli(paths: list[str], jobs: int) -> float:
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_cli(paths: list[str], jobs: int) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (the command and its worker processes)."""
     with tempfile.TemporaryDirectory() as out:
         listing = Path(out) / "files.txt"
         listing.write_text("\n".join(paths))
@@ -81,12 +89,14 @@ def run_cli(paths: list[str], jobs: int) -> float:
                str(listing), str(jobs), str(Path(out) / "texts")]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [PKG_ROOT] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+        cpu0 = _children_cpu()
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=out, env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
+        cpu = _children_cpu() - cpu0
         if proc.returncode not in (0, 1):
             raise SystemExit(f"clean --jobs {jobs} failed:\n{proc.stderr}")
-        return elapsed
+        return elapsed, cpu
 
 
 def run_dask(paths: list[str], n_workers: int = 2) -> tuple[float, float]:
@@ -198,11 +208,11 @@ def main(argv=None) -> int:
     for r in range(args.repeat):
         for jobs in (1, 2):
             load = loadavg()
-            secs = run_cli(paths, jobs)
-            results["runs"].append({"what": f"cli-j{jobs}", "seconds": secs,
+            secs, cpu = run_cli(paths, jobs)
+            results["runs"].append({"what": f"cli-j{jobs}", "seconds": secs, "cpu_s": cpu,
                                     "pages_per_s": n / secs, "loadavg_before": load})
             print(f"  cli --jobs {jobs} (run {r + 1}): {secs:7.1f} s  {n / secs:7.1f} pages/s  "
-                  f"(load before {load:.2f})", flush=True)
+                  f"cpu {cpu:7.1f} s  (load before {load:.2f})", flush=True)
     j1 = [x["seconds"] for x in results["runs"] if x["what"] == "cli-j1"]
     j2 = [x["seconds"] for x in results["runs"] if x["what"] == "cli-j2"]
     results["scaling_j2_over_j1"] = [a / b for a, b in zip(j1, j2)]
