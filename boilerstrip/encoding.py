@@ -20,15 +20,17 @@ that are valid multi-byte UTF-8 are read as UTF-8.  The result never holds
 NUL characters or lone surrogates.
 
 :func:`to_text` is the entry point used by the pipeline: it accepts ``str``
-(cleaned the same way) or bytes-like input.
+(cleaned the same way) or bytes-like input, which it gunzips when it is gzip
+and reads as no text at all when it is binary (an image, a PDF, ...).
 """
 from __future__ import annotations
 
 import codecs
 import re
 import unicodedata
+import zlib
 
-__all__ = ["decode_html", "detect_encoding", "lookup_label", "to_text"]
+__all__ = ["decode_html", "detect_encoding", "lookup_label", "sniff_binary", "to_text"]
 
 #: How much of the document the ``<meta>`` prescan looks at.
 PRESCAN_BYTES = 4096
@@ -580,16 +582,91 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     return _sanitize(text)
 
 
+# ---------------------------------------------------------------------------
+# Bytes that are not a document
+# ---------------------------------------------------------------------------
+
+#: Largest document :func:`to_text` inflates from gzip bytes (a bound against
+#: decompression bombs; equal to ``clean``'s default ``max_bytes``).
+MAX_INFLATED_BYTES = 32 * 1024 * 1024
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF87a", "gif"), (b"GIF89a", "gif"), (b"\xff\xd8\xff", "jpeg"),
+    (b"%PDF-", "pdf"), (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x7fELF", "elf"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"wOFF", "woff"),
+    (b"wOF2", "woff2"), (b"OggS", "ogg"), (b"fLaC", "flac"), (b"ID3", "mp3"), (b"\x00asm", "wasm"),
+    (b"SQLite format 3\x00", "sqlite"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
+    (b"\x00\x00\x01\x00", "ico"), (b"\x1a\x45\xdf\xa3", "webm"),
+)
+#: Control bytes that never occur in text (tab, LF, FF, CR and ESC excluded).
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name of the binary format ``data`` is in (``"png"``, ``"pdf"``, ...,
+    ``"binary"``), or ``None`` if it may be text.
+
+    Known magic numbers decide first; otherwise bytes without a BOM or a
+    UTF-16/32 pattern are binary when more than a tenth of their first 1 KB
+    are control bytes.  (Gzip is not listed: :func:`to_text` inflates it.)
+    """
+    data = _as_bytes(data)
+    head = data[:16]
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return head[8:12].decode().strip().lower()
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if any(data.startswith(bom) for bom, _ in _BOMS) or _looks_utf16(data) is not None:
+        return None
+    sample = data[:1024]
+    if not sample:
+        return None
+    control = len(sample) - len(sample.translate(None, _BINARY_BYTES))
+    return "binary" if control * 10 > len(sample) else None
+
+
+def _inflate(data: bytes) -> bytes:
+    """Gunzip ``data`` as far as it goes (truncated and trailing garbage are
+    fine), up to MAX_INFLATED_BYTES; gzip members are concatenated."""
+    out = []
+    size = 0
+    while data[:2] == b"\x1f\x8b" and size < MAX_INFLATED_BYTES:
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            chunk = inflater.decompress(data, MAX_INFLATED_BYTES - size)
+        except zlib.error:
+            break
+        out.append(chunk)
+        size += len(chunk)
+        if not inflater.eof:
+            break
+        data = inflater.unused_data
+    return b"".join(out)
+
+
 def to_text(html) -> str:
     """Return ``html`` as a clean ``str``: decode bytes, sanitise strings.
 
-    ``str`` input loses NUL characters and lone surrogates; bytes-like input
-    goes through :func:`decode_html`.  Anything else raises ``TypeError``.
+    ``str`` input loses NUL characters and lone surrogates.  Bytes-like input
+    is gunzipped if it is gzip (scrapers often store bodies still compressed;
+    at most :data:`MAX_INFLATED_BYTES` come out), read as ``""`` if it is an
+    image, a PDF, an archive or other binary data (:func:`sniff_binary`), and
+    otherwise decoded by :func:`decode_html`.  Anything else raises
+    ``TypeError``.
     """
     if isinstance(html, str):
         return _sanitize(html)
     if isinstance(html, (bytes, bytearray, memoryview)):
-        return decode_html(bytes(html))
+        data = bytes(html)
+        if data[:2] == b"\x1f\x8b":
+            data = _inflate(data)
+        if sniff_binary(data) is not None:
+            return ""
+        return decode_html(data)
     raise TypeError(
         f"html must be str or bytes (an HTML document), not {type(html).__name__}"
     )

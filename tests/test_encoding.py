@@ -7,7 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boilerstrip.encoding import decode_html, detect_encoding, lookup_label, to_text
+import gzip
+
+from boilerstrip.encoding import (MAX_INFLATED_BYTES, decode_html, detect_encoding, lookup_label,
+                                  sniff_binary, to_text)
 
 RU = "Правительство объявило о новых мерах поддержки экономики, эксперты считают это недостаточным."
 JA = "政府は水曜日、経済を支援するための新しい措置を発表した。専門家はこれでは不十分だと考えている。"
@@ -343,3 +346,52 @@ def test_utf8_text_round_trips(text):
     data = expected.encode("utf-8")
     assert decode_html(data) == expected
     assert to_text(text) == expected
+
+
+# --- binary and gzip (to_text) -------------------------------------------------
+
+
+@pytest.mark.parametrize("data,kind", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "png"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "pdf"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
+    (b"GIF89a\x01\x00\x01\x00", "gif"),
+    (b"PK\x03\x04\x14\x00<html>", "zip"),
+    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+    (b"\x00\x00\x00\x18ftypmp42", "mp4"),
+    (bytes(range(32)) * 20, "binary"),
+    (b"\x00" * 100, "binary"),
+])
+def test_binary_formats_are_recognised_and_read_as_no_text(data, kind):
+    assert sniff_binary(data) == kind
+    assert to_text(data) == ""
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"<p>x</p>", page(RU).encode("utf-16"), page(RU).encode("utf-16-le"),
+    page(RU).encode("utf-32"), b"<p>a\x00b</p>" * 10, page(JA).encode("iso2022_jp"),
+    b"BMW drivers say", b"ID card", b"%PDF is a format", b"<p>\x1b[31m colour codes</p>",
+])
+def test_text_is_not_binary(data):
+    assert sniff_binary(data) is None
+    assert to_text(data) == decode_html(data)
+
+
+def test_gzip_is_inflated():
+    data = page(RU, meta_charset("windows-1251")).encode("cp1251")
+    assert to_text(gzip.compress(data)) == decode_html(data)
+    assert to_text(gzip.compress(b"<p>a</p>") + gzip.compress(b"<p>b</p>")) == "<p>a</p><p>b</p>"
+    full = page(" ".join(f"{i} {FR}" for i in range(500)))
+    packed = gzip.compress(full.encode())
+    truncated = to_text(packed[:len(packed) // 2])  # a download cut halfway
+    assert len(full) // 4 < len(truncated) < len(full)
+    assert full.startswith(truncated[:-4])
+    assert to_text(b"\x1f\x8b\x08\x00garbage") == ""
+    assert to_text(gzip.compress(b"\x89PNG\r\n\x1a\n" + bytes(100))) == ""
+
+
+def test_gzip_bomb_is_bounded():
+    member = gzip.compress(b"a" * (8 << 20), compresslevel=9)
+    assert len(member) < 100_000
+    out = to_text(member * 6)  # 48 MB inflated
+    assert len(out) == MAX_INFLATED_BYTES
