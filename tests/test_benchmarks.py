@@ -532,7 +532,15 @@ def test_gate_fails_with_a_worse_extractor_on_the_shared_data(shared_root, capsy
                    "--extractor", "benchmarks.toy:first_200_chars"])
     out = capsys.readouterr().out
     assert rc == 1, out
-    assert out.count("FAIL") == 4
+    assert out.count("  FAIL") == 4 and "gate: FAILED on dragnet, cleaneval, l3s_gn1, cleanportaleval" in out
+
+
+def test_gate_passes_for_boilerstrip_on_the_shared_data(shared_root, capsys):
+    """The CI gate itself: the bundled model must stay at or above the floors."""
+    rc = cli.main(["gate", "--datasets-root", str(shared_root)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert out.count(" ok") == 4
 
 
 def test_diff_on_a_shared_page(shared_root, capsys):
