@@ -18,6 +18,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+try:
+    import boilerstrip  # noqa: F401
+except ImportError:  # run from a checkout without installing
+    sys.path.insert(0, str(HERE.parent))
 
 
 def main(argv=None) -> int:
@@ -43,23 +47,23 @@ def main(argv=None) -> int:
         return 2
 
     if args.scheduler:
-        client = Client(args.scheduler)
+        client = Client(args.scheduler, set_as_default=False)
         cluster = None
     else:
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
-        client = Client(cluster)
+        client = Client(cluster, set_as_default=False)
     try:
         client.register_plugin(ModelPlugin())  # every worker loads the model once, now
         if pages:
             bag = db.from_sequence(pages, npartitions=min(len(pages), 8 * args.workers))
             texts = clean_bag(bag.map(read_html_file), output=args.format, errors="none")
-            for path, text in zip(pages, texts.compute()):
+            for path, text in zip(pages, client.compute(texts).result()):
                 first = (text or "").split("\n", 1)[0]
                 print(f"{Path(path).name}: {len((text or '').split())} words | {first[:70]}")
         if warcs:
             lines = clean_warc_bag(warcs, output=args.format)
-            for line in lines.compute():
+            for line in client.compute(lines).result():
                 status = line["error"] or f"{len((line['text'] or '').split())} words"
                 print(f"{line['url']}: {status}")
     finally:

@@ -17,6 +17,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+try:
+    import boilerstrip  # noqa: F401
+except ImportError:  # run from a checkout without installing
+    sys.path.insert(0, str(HERE.parent))
 
 
 def main(argv=None) -> int:

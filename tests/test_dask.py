@@ -145,3 +145,17 @@ def test_bad_arguments_raise_when_building_the_graph():
         clean_bag(bag, errors="skip")
     with pytest.raises(FileNotFoundError):
         clean_bag(bag, model="/no/such/model.json")
+
+
+def test_runnable_example(client, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "dask_example", PAGES.parent / "dask_example.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    assert example.main(["--scheduler", client.scheduler.address, str(PAGES / "*")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == sorted(p.name for p in PAGES.iterdir())
+    words = {line.split(":")[0]: int(line.split(": ")[1].split()[0]) for line in out}
+    assert words == {p.name: len(boilerstrip.clean(_read(p)).split()) for p in PAGES.iterdir()}
