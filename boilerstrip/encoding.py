@@ -556,6 +556,12 @@ def _choose(data: bytes, content_type=None) -> tuple[str, str, str]:
 
 
 def _sanitize(text: str) -> str:
+    if "\x00" not in text:
+        try:
+            text.encode("utf-8")        # fails only on lone surrogates
+            return text
+        except UnicodeEncodeError:
+            pass
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub("", text)

@@ -22,6 +22,8 @@ pattern is matched once, and matches are binned to blocks with
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import text as T
@@ -44,6 +46,16 @@ SEPARATOR = "\n\n"
 
 _PUNCT_CP = np.array(sorted({ord(c) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"
                              "¡§«»¿‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€£¥©®°±·×÷"}), dtype=np.uint32)
+#: code point -> is punctuation (all code points past the table are not)
+_PUNCT_TABLE = np.zeros(0x2200, dtype=bool)
+_PUNCT_TABLE[_PUNCT_CP] = True
+#: separators of menus and breadcrumbs, when standing between spaces
+_SEP_TABLE = np.zeros(0x203B, dtype=bool)
+_SEP_TABLE[[ord(c) for c in "|•·»›/"]] = True
+_TOKEN_OR_BREAK = re.compile(r"\w+|\x00")
+_BREAK = -1
+_LEX = dict(T.LEXICON)
+_LEX["\x00"] = _BREAK
 _TERMINAL = set(".!?…\"'”’)")
 
 CORE = ("log_words", "link_density", "text_density", "stopword_density",
@@ -81,8 +93,12 @@ def _bits(masks: list[int], n_bits: int) -> np.ndarray:
     return bits[:, :n_bits].astype(np.float64)
 
 
-def _count(regex, doc: str, starts: np.ndarray, n: int) -> np.ndarray:
-    pos = [m.start() for m in regex.finditer(doc)]
+def _count(regex, doc: str, starts: np.ndarray, n: int, at_end: bool = False) -> np.ndarray:
+    """Matches of ``regex`` per block (binned by match start, or by last character)."""
+    if at_end:
+        pos = [m.end() - 1 for m in regex.finditer(doc)]
+    else:
+        pos = [m.start() for m in regex.finditer(doc)]
     if not pos:
         return np.zeros(n)
     idx = np.searchsorted(starts, np.asarray(pos), side="right") - 1
@@ -114,46 +130,41 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     cp = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     low = cp | 32
     is_digit = (cp >= 48) & (cp <= 57)
+    is_punct = _PUNCT_TABLE[np.minimum(cp, len(_PUNCT_TABLE) - 1)]
     is_alpha = ((low >= 97) & (low <= 122)) | ((cp >= 0xC0) & (cp != 0xD7) & (cp != 0xF7)
-                                               & ~np.isin(cp, _PUNCT_CP))
+                                               & ~is_punct)
     is_word = is_alpha | is_digit | (cp == 95)
     is_upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) \
         | ((cp >= 0x410) & (cp <= 0x42F))
-    is_punct = np.isin(cp, _PUNCT_CP)
-    word_start = is_word.copy()
-    word_start[1:] &= ~is_word[:-1]
+    is_space = (cp == 32) | (cp == 10)
+    is_sep = _SEP_TABLE[np.minimum(cp, len(_SEP_TABLE) - 1)]
+    is_sep[1:] &= is_space[:-1]
+    is_sep[:-1] &= is_space[1:]
     seg = starts  # reduceat boundaries (each block's span includes its separator)
 
     def per_block(mask):
         return np.add.reduceat(mask.astype(np.float64), seg) if len(mask) else np.zeros(n)
 
-    words = per_block(word_start)
     word_chars = per_block(is_word)
     digits = per_block(is_digit)
     upper = per_block(is_upper)
     punct = per_block(is_punct)
+    separators = per_block(is_sep)
     chars = lengths.astype(np.float64)
-    safe_words = np.maximum(words, 1.0)
     safe_chars = np.maximum(chars, 1.0)
 
-    # one pass over the tokens: each is looked up once in the lexicon
+    # one pass over the tokens: each is looked up once in the lexicon.  Blocks
+    # are joined with NUL (removed from input by encoding.py) and NUL is a
+    # token of its own, so a running count of NULs gives each token's block.
     lower = doc.lower()
-    tok_pos: list[int] = []
-    tok_bits: list[int] = []
-    get = T.LEXICON.get
-    for m in T.WORD_RE.finditer(lower):
-        b = get(m.group())
-        if b:
-            tok_pos.append(m.start())
-            tok_bits.append(b)
-    if tok_pos:
-        pos = np.asarray(tok_pos)
-        bits = np.asarray(tok_bits, dtype=np.int64)
-        tok_block = np.searchsorted(starts, pos, side="right") - 1
-    else:
-        pos = np.zeros(0, dtype=np.int64)
-        bits = np.zeros(0, dtype=np.int64)
-        tok_block = np.zeros(0, dtype=np.int64)
+    toks = _TOKEN_OR_BREAK.findall("\x00".join(texts).lower())
+    get = _LEX.get
+    bits = np.fromiter([get(w, 0) for w in toks], dtype=np.int64, count=len(toks))
+    is_break = bits == _BREAK
+    tok_block = np.minimum(np.cumsum(is_break), n - 1)
+    words = np.bincount(tok_block[~is_break], minlength=n).astype(np.float64)
+    bits[is_break] = 0
+    safe_words = np.maximum(words, 1.0)
 
     def lex_count(bit):
         sel = (bits & bit) != 0
@@ -169,20 +180,10 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     thanks = lex_count(T.THANKS_BIT)
     copyright_ = lex_count(T.COPYRIGHT_BIT) + per_block(cp == 0xA9)
     dates = lex_count(T.MONTH_BIT) + _count(T.NUMERIC_DATE_RE, doc, starts, n)
-    # calls to action at the start of a block or right after a clause break
-    cta_start = np.zeros(n)
-    for j in np.nonzero((bits & T.CTA_BIT) != 0)[0]:
-        k = int(tok_block[j])
-        # last non-space character before the token, within its block (a scan
-        # back, not a slice from the block start: that was quadratic)
-        q = int(pos[j]) - 1
-        s0 = int(starts[k])
-        while q >= s0 and doc[q].isspace():
-            q -= 1
-        if q < s0 or doc[q] in T.CLAUSE_BREAK:
-            cta_start[k] += 1
+    # calls to action at the start of a block or right after a clause break;
+    # a match is binned by its last character, which lies inside the block
+    cta_start = _count(T.CTA_START_RE, "\n" + lower, starts + 1, n, at_end=True)
     sentences = _count(T.SENTENCE_END_RE, doc, starts, n)
-    separators = _count(T.SEPARATOR_RE, doc, starts, n)
     questions = per_block(cp == 63)
     exclaims = per_block(cp == 33)
     urls = _count(T.URL_RE, doc, starts, n)
@@ -213,16 +214,16 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     sib_links = np.bincount(inv, weights=link_chars)
     sib_chars = np.bincount(inv, weights=chars)
 
-    # overlap with the page title (finds the headline)
+    # overlap with the page title (finds the headline): share of the block's
+    # words that are title words, and share of the title the block covers
     overlap = np.zeros(n)
     if title:
         tset = set(T.WORD_RE.findall(title.lower()))
-        if tset:
-            for i in np.nonzero(words <= 40)[0]:
-                bw = T.WORD_RE.findall(texts[i].lower())
-                if bw:
-                    common = len(tset.intersection(bw))
-                    overlap[i] = min(common / len(tset), common / len(set(bw)))
+        if tset and len(toks):
+            in_title = np.fromiter([w in tset for w in toks], dtype=bool, count=len(toks))
+            hits = np.bincount(tok_block[in_title & ~is_break], minlength=n).astype(np.float64)
+            overlap = np.minimum(np.minimum(hits / len(tset), hits / safe_words), 1.0)
+            overlap[words > 40] = 0.0
 
     stopword_density = stop / safe_words
     cta_rate = cta / safe_words

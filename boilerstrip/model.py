@@ -102,8 +102,10 @@ class TreeEnsemble:
         self.right = cat(rights, np.int64)
         self.value = cat(vals, np.float64)
         self.roots = np.asarray(roots, dtype=np.int64)
+        self.children = np.stack([self.left, self.right], axis=1).ravel()
         self.depth = depth
-        for arr in (self.feature, self.threshold, self.left, self.right, self.value, self.roots):
+        for arr in (self.feature, self.threshold, self.left, self.right, self.value, self.roots,
+                    self.children):
             arr.setflags(write=False)
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
@@ -117,14 +119,19 @@ class TreeEnsemble:
         # small however many blocks a page has (memory bounded, time linear).
         step = max(1, PREDICT_CHUNK_CELLS // len(self.roots))
         out = np.empty(n)
+        T = len(self.roots)
+        nf = X.shape[1]
         for lo in range(0, n, step):
-            Xc = X[lo:lo + step]
-            node = np.broadcast_to(self.roots, (len(Xc), len(self.roots))).copy()
-            rows = np.arange(len(Xc))[:, None]
+            Xc = np.ascontiguousarray(X[lo:lo + step])
+            m = Xc.shape[0]
+            flat = Xc.ravel()
+            base = np.repeat(np.arange(m) * nf, T)     # row offset of each (row, tree)
+            node = np.tile(self.roots, m)
             for _ in range(self.depth):
-                x = Xc[rows, self.feature[node]]
-                node = np.where(x <= self.threshold[node], self.left[node], self.right[node])
-            out[lo:lo + step] = self.value[node].sum(axis=1)
+                x = flat[base + self.feature[node]]
+                # children holds (left, right) pairs: right when x > threshold
+                node = self.children[2 * node + (x > self.threshold[node])]
+            out[lo:lo + step] = self.value[node].reshape(m, T).sum(axis=1)
         return self.baseline + out
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

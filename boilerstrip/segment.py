@@ -147,21 +147,24 @@ class _Frame:
 
 def _attr_string(attrs) -> tuple[str, bool]:
     """Lower-cased class/id/role/itemprop string, and whether the element is hidden."""
-    parts = []
-    hidden = False
-    for key in ("class", "id", "role", "itemprop"):
-        val = attrs.get(key)
-        if val:
-            parts.append(val)
-    if "hidden" in attrs:
-        hidden = True
-    elif (attrs.get("aria-hidden") or "").strip().lower() == "true":
-        hidden = True
-    else:
-        style = attrs.get("style")
-        if style and _HIDDEN_STYLE.search(style.lower()):
-            hidden = True
-    return " ".join(parts).lower(), hidden
+    get = attrs.get
+    cls = get("class")
+    ident = get("id")
+    if len(attrs) != (cls is not None) + (ident is not None) or (cls is None and ident is None):
+        parts = [v for v in (cls, ident, get("role"), get("itemprop")) if v]
+        if "hidden" in attrs:
+            return "", True
+        aria = get("aria-hidden")
+        if aria and aria.strip().lower() == "true":
+            return "", True
+        style = get("style")
+        if style and ("none" in style or "idden" in style or "NONE" in style.upper()) \
+                and _HIDDEN_STYLE.search(style.lower()):
+            return "", True
+        return " ".join(parts).lower(), False
+    if cls and ident:
+        return (cls + " " + ident).lower(), False
+    return (cls or ident or "").lower(), False
 
 
 def segment(root) -> Blocks:
@@ -181,6 +184,8 @@ def segment(root) -> Blocks:
     stack: list[_Frame] = []
     block_stack: list[_Frame] = []   # block-level frames only
     in_link = 0
+    element_chars = out.element_chars
+    element_tag = out.element_tag
 
     root_frame = _Frame()
     root_frame.tag = root.tag or "body"
@@ -193,36 +198,38 @@ def segment(root) -> Blocks:
     root_frame.start_chars = 0
     root_frame.br_run = 0
     root_frame.list_id = root_frame.row_id = root_frame.table_id = -1
-    out.element_chars.append(0)
-    out.element_tag.append(root_frame.tag)
+    element_chars.append(0)
+    element_tag.append(root_frame.tag)
     stack.append(root_frame)
     block_stack.append(root_frame)
+    top = root_frame          # stack[-1]
+    owner_fr = root_frame     # block_stack[-1]
 
     def flush():
         nonlocal pieces, link_chars, text_anc, text_tags, text_depth, chars_total
-        if pieces:
-            text = _WS.sub(" ", "".join(pieces)).strip()
-            if text:
-                owner = block_stack[-1]
-                parent = block_stack[-2] if len(block_stack) > 1 else owner
-                grand = block_stack[-3] if len(block_stack) > 2 else parent
-                out.text.append(text)
-                out.link_chars.append(min(link_chars, len(text)))
-                out.tag.append(owner.tag)
-                out.depth.append(min(text_depth, MAX_DEPTH))
-                out.block_depth.append(min(len(block_stack), MAX_DEPTH))
-                out.own_mask.append(owner.own_mask)
-                out.anc_mask.append(text_anc)
-                out.tag_mask.append(text_tags)
-                out.hash_mask.append(owner.hash_mask)
-                out.owner.append(owner.elem_id)
-                out.parent.append(parent.elem_id)
-                out.grandparent.append(grand.elem_id)
-                out.list_id.append(owner.list_id)
-                out.row_id.append(owner.row_id)
-                out.table_id.append(owner.table_id)
-                chars_total += len(text)
-            pieces = []
+        text = " ".join("".join(pieces).split())
+        if text:
+            owner = block_stack[-1]
+            nb = len(block_stack)
+            parent = block_stack[-2] if nb > 1 else owner
+            grand = block_stack[-3] if nb > 2 else parent
+            out.text.append(text)
+            out.link_chars.append(min(link_chars, len(text)))
+            out.tag.append(owner.tag)
+            out.depth.append(min(text_depth, MAX_DEPTH))
+            out.block_depth.append(min(nb, MAX_DEPTH))
+            out.own_mask.append(owner.own_mask)
+            out.anc_mask.append(text_anc)
+            out.tag_mask.append(text_tags)
+            out.hash_mask.append(owner.hash_mask)
+            out.owner.append(owner.elem_id)
+            out.parent.append(parent.elem_id)
+            out.grandparent.append(grand.elem_id)
+            out.list_id.append(owner.list_id)
+            out.row_id.append(owner.row_id)
+            out.table_id.append(owner.table_id)
+            chars_total += len(text)
+        pieces = []
         link_chars = 0
         text_anc = 0
         text_tags = 0
@@ -231,75 +238,90 @@ def segment(root) -> Blocks:
     node = root.child
     depth = 0
     while node is not None:
-        descend = False
         tag = node.tag
+        child = None
         if tag == "-text":
             text = node.text_content
             if text:
-                if not pieces and not text.strip():
-                    pass
-                else:
+                stripped = text.strip()
+                if stripped:
                     pieces.append(text)
-                    top = stack[-1]
                     text_anc |= top.cum_mask
                     text_tags |= top.tag_mask
                     if len(stack) > text_depth:
                         text_depth = len(stack)
                     if in_link:
-                        link_chars += len(text.strip())
-                    if text.strip():
-                        block_stack[-1].br_run = 0
-        elif tag and tag[0] != "-" and tag not in SKIP_TAGS:
-            if tag == "br":
-                bs = block_stack[-1]
-                bs.br_run += 1
-                if bs.br_run >= 2:
-                    flush()
-                else:
+                        link_chars += len(stripped)
+                    owner_fr.br_run = 0
+                elif pieces:
                     pieces.append(" ")
-            elif node.child is not None or tag in BLOCK_TAGS:
-                attrs = node.attributes
-                astr, hidden = _attr_string(attrs) if attrs else ("", False)
-                if not hidden:
-                    parent = stack[-1]
-                    fr = _Frame()
-                    fr.tag = tag
-                    own = attribute_mask(astr) if astr else 0
-                    fr.own_mask = own
-                    fr.cum_mask = parent.cum_mask | own
-                    fr.tag_mask = parent.tag_mask | ANCESTOR_TAG_BIT.get(tag, 0)
-                    fr.hash_mask = attribute_hash(astr) if astr else 0
-                    fr.list_id, fr.row_id, fr.table_id = parent.list_id, parent.row_id, parent.table_id
-                    fr.br_run = 0
-                    is_block = tag in BLOCK_TAGS
-                    fr.is_block = is_block
-                    if is_block:
+        elif tag[0] != "-" and tag not in SKIP_TAGS:
+            if tag == "br":
+                owner_fr.br_run += 1
+                if owner_fr.br_run >= 2:
+                    if pieces:
                         flush()
-                        fr.elem_id = len(out.element_chars)
-                        out.element_chars.append(0)
-                        out.element_tag.append(tag)
-                        fr.start_chars = chars_total
-                        if tag in ("ul", "ol", "dl", "menu"):
-                            fr.list_id = fr.elem_id
-                        elif tag == "tr":
-                            fr.row_id = fr.elem_id
-                        elif tag == "table":
-                            fr.table_id = fr.elem_id
-                        block_stack.append(fr)
+                elif pieces:
+                    pieces.append(" ")
+            else:
+                child = node.child
+                is_block = tag in BLOCK_TAGS
+                if child is not None or is_block:
+                    attrs = node.attributes
+                    if attrs:
+                        astr, hidden = _attr_string(attrs)
                     else:
-                        fr.elem_id = -1
-                        if tag == "a":
-                            in_link += 1
-                    stack.append(fr)
-                    if node.child is not None:
-                        descend = True
+                        astr, hidden = "", False
+                    if hidden:
+                        child = None
                     else:
-                        # empty block element: it still separates text
-                        _close(stack, block_stack, out, flush, chars_total)
-                        stack.pop()
+                        fr = _Frame()
+                        fr.tag = tag
+                        if astr:
+                            own = attribute_mask(astr)
+                            fr.hash_mask = attribute_hash(astr)
+                        else:
+                            own = 0
+                            fr.hash_mask = 0
+                        fr.own_mask = own
+                        fr.cum_mask = top.cum_mask | own
+                        fr.tag_mask = top.tag_mask | ANCESTOR_TAG_BIT.get(tag, 0)
+                        fr.list_id = top.list_id
+                        fr.row_id = top.row_id
+                        fr.table_id = top.table_id
+                        fr.br_run = 0
+                        fr.is_block = is_block
+                        if is_block:
+                            if pieces:
+                                flush()
+                            fr.elem_id = len(element_chars)
+                            element_chars.append(0)
+                            element_tag.append(tag)
+                            fr.start_chars = chars_total
+                            if tag in _LIST_TAGS:
+                                fr.list_id = fr.elem_id
+                            elif tag == "tr":
+                                fr.row_id = fr.elem_id
+                            elif tag == "table":
+                                fr.table_id = fr.elem_id
+                            block_stack.append(fr)
+                            owner_fr = fr
+                            if child is None:
+                                # an empty block element still separates text
+                                block_stack.pop()
+                                owner_fr = block_stack[-1]
+                        else:
+                            fr.elem_id = -1
+                            if tag == "a":
+                                in_link += 1
+                        if child is not None:
+                            stack.append(fr)
+                            top = fr
+                else:
+                    child = None
             # leaf inline elements (img, wbr, ...) carry no text
-        if descend:
-            node = node.child
+        if child is not None:
+            node = child
             depth += 1
             continue
         # move to the next node, closing finished elements on the way up
@@ -314,22 +336,19 @@ def segment(root) -> Blocks:
                 node = None
                 break
             fr = stack.pop()
+            top = stack[-1]
             if fr.is_block:
-                flush()
-                fr_total = chars_total - fr.start_chars
-                out.element_chars[fr.elem_id] = fr_total
+                if pieces:
+                    flush()
+                element_chars[fr.elem_id] = chars_total - fr.start_chars
                 block_stack.pop()
+                owner_fr = block_stack[-1]
             elif fr.tag == "a":
                 in_link -= 1
-    flush()
-    out.element_chars[0] = chars_total
+    if pieces:
+        flush()
+    element_chars[0] = chars_total
     return out
 
 
-def _close(stack, block_stack, out, flush, chars_total):
-    """Close an element that has no children (only block elements matter)."""
-    fr = stack[-1]
-    if fr.is_block:
-        flush()
-        out.element_chars[fr.elem_id] = 0
-        block_stack.pop()
+_LIST_TAGS = frozenset(("ul", "ol", "dl", "menu"))

@@ -88,8 +88,14 @@ for _words, _bit in ((SECOND_PERSON, SECOND_BIT), (FIRST_PLURAL, FIRST_PLURAL_BI
 #: Characters that end a clause: a call-to-action verb right after one (or at
 #: the start of a block) is read as an imperative.
 CLAUSE_BREAK = set(".!?:;|•»›\n")
-#: Numeric dates and times (month names are in the lexicon).
-NUMERIC_DATE_RE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+#: A call-to-action verb right after a clause break (run on lower-cased text
+#: that starts with a newline, so the start of every block counts as a break).
+CTA_START_RE = re.compile(
+    r"[\n.!?:;|•»›]\s*(?:please\s+)?(?:"
+    + "|".join(sorted(set(CTA_WORDS.split()), key=len, reverse=True)) + r")\b")
+#: Numeric dates and times: 12.03.2024, 2024-03-12, 3/12/24, 10:15 (month names
+#: are in the lexicon).
+NUMERIC_DATE_RE = re.compile(r"\d{1,4}[./:-]\d{1,2}(?:[./-]\d{2,4})?")
 SENTENCE_END_RE = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?=\s|$)")
 SEPARATOR_RE = re.compile(r"\s[|•·»›/]\s|^[|•·»›]|[|•·»›]$", re.MULTILINE)
 URL_RE = re.compile(r"https?://|www\.|\.com\b|@\w+\.\w+")

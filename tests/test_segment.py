@@ -73,3 +73,9 @@ def test_page_title_prefers_og_title():
     assert page_title(t) == "Story & more"
     assert page_title(parse("<html><head><title> A  title </title></head></html>")) == "A title"
     assert page_title(parse("<p>no head</p>")) is None
+
+
+def test_hidden_detected_next_to_class_and_id():
+    b = blocks_of('<div class="a" style="display:none">H1</div><div id="b" hidden>H2</div>'
+                  '<p class="c" aria-hidden="true">H3</p><p class="d" style="color:red">shown</p>')
+    assert b.text == ["shown"]
