@@ -255,7 +255,7 @@ def segment(root) -> Blocks:
                     owner_fr.br_run = 0
                 elif pieces:
                     pieces.append(" ")
-        elif tag[0] != "-" and tag not in SKIP_TAGS:
+        elif tag and tag[0] != "-" and tag not in SKIP_TAGS:
             if tag == "br":
                 owner_fr.br_run += 1
                 if owner_fr.br_run >= 2:

@@ -79,3 +79,8 @@ def test_hidden_detected_next_to_class_and_id():
     b = blocks_of('<div class="a" style="display:none">H1</div><div id="b" hidden>H2</div>'
                   '<p class="c" aria-hidden="true">H3</p><p class="d" style="color:red">shown</p>')
     assert b.text == ["shown"]
+
+
+def test_processing_instructions_are_ignored():
+    b = blocks_of("<div><p>before</p><?php echo 'x'; ?><p>after</p></div>")
+    assert b.text == ["before", "after"]
