@@ -81,10 +81,26 @@ def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> Pa
     html = to_text(raw)
     a = analyse(html, _NullModel())
     gold = gold_text(page) if page.has_text else None
+    block_labels = page.labels
+    if block_labels and any(isinstance(e, dict) and "selector" in e for e in block_labels):
+        block_labels = _resolve_selectors(html, a.blocks, block_labels)
     y = labels_mod.derive(a.blocks.text, text=gold, with_=page.with_snippets,
-                          without=page.without_snippets, block_labels=page.labels)
+                          without=page.without_snippets, block_labels=block_labels)
     return PageData(page.id, corpus, a.blocks, a.X, y, page_weights(a.blocks, y), gold,
                     a.title, page.extra.get("page_type"))
+
+
+def _resolve_selectors(html: str, blocks: Blocks, entries: list) -> list:
+    """Block labels given by CSS selector -> by block index (see corpus.resolve_labels)."""
+    from .corpus import page_blocks, resolve_labels
+
+    tree, root, again = page_blocks(html)
+    if again.text != blocks.text:  # pragma: no cover - page_blocks mirrors analyse
+        raise RuntimeError("segmentation for selector labels differs from the pipeline's")
+    resolved, problems = resolve_labels(entries, tree, root, blocks)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return resolved
 
 
 def augment_page(page: PageData, seed: int = 0) -> PageData:
@@ -128,6 +144,34 @@ class BlockClassifier:
         self.n_folds = n_folds
         self.threshold = threshold
         self.random_state = random_state
+
+    # scikit-learn's estimator protocol (``sklearn.base.clone`` needs these two)
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        import inspect
+
+        sig = inspect.signature(cls.__init__)
+        return [n for n, p in sig.parameters.items()
+                if n != "self" and p.kind == p.POSITIONAL_OR_KEYWORD]
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters (scikit-learn convention)."""
+        return {n: getattr(self, n) for n in self._param_names()}
+
+    def set_params(self, **params):
+        """Set constructor parameters; unknown names raise ``ValueError``."""
+        valid = set(self._param_names())
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for BlockClassifier; "
+                                 f"valid: {', '.join(sorted(valid))}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        default = type(self)()
+        diff = {k: v for k, v in self.get_params().items() if getattr(default, k) != v}
+        return f"BlockClassifier({', '.join(f'{k}={v!r}' for k, v in diff.items())})"
 
     def _params(self, max_iter: int) -> dict:
         return dict(max_iter=max_iter, learning_rate=self.learning_rate,

@@ -2,14 +2,29 @@
 
     boilerstrip train wcxb trafilatura_eval mozilla_readability -o model.json
     boilerstrip train --config models/train_config.json   # rebuilds the bundled model
+    boilerstrip train --base default my-site/ -o my-model.json   # site adaptation
 
 Pages are split into train / held-out by a hash of ``corpus/id`` (stable
-across runs and machines); the held-out pages give the validation report.
+across runs and machines); the held-out pages give the validation report,
+which also scores the bundled model on the same pages.
+
+Every corpus is checked first (:mod:`boilerstrip.corpus`): pages with errors
+(missing or unreadable file, gold that matches nothing, bad block labels, ...)
+are reported one by one and left out; training goes on with the others.
+
+Prepared pages (blocks, features, labels) are cached on disk, one ``.npz``
+file per page (NumPy arrays and JSON, read with ``allow_pickle=False``),
+under ``$BOILERSTRIP_CACHE`` or ``~/.cache/boilerstrip/pages``; the key
+covers the page bytes, its gold record and the source of this boilerstrip, so
+a stale entry is never used.  ``--no-cache`` turns it off.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import json
+import os
 import platform
 import sys
 import time
@@ -20,6 +35,11 @@ import numpy as np
 from .datasets import dataset_path, load_corpus
 
 DEFAULT_HOLDOUT = 0.15
+#: Weight factor of each page of the user's corpora under ``--base default``.
+DEFAULT_USER_WEIGHT = 20.0
+#: Environment variable naming the prepared-page cache folder.
+CACHE_ENV = "BOILERSTRIP_CACHE"
+CACHE_VERSION = 1
 
 
 def is_holdout(corpus: str, page_id: str, share: float) -> bool:
@@ -28,23 +48,114 @@ def is_holdout(corpus: str, page_id: str, share: float) -> bool:
     return int.from_bytes(h[:4], "big") / 2**32 < share
 
 
+def corpus_name(c: str) -> str:
+    """The name a corpus goes by in reports and weights: its folder name."""
+    return Path(c).name if (Path(c) / "gold.jsonl").is_file() else str(c)
+
+
+# --- the prepared-page cache ---------------------------------------------------
+
+def default_cache_dir() -> Path:
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "boilerstrip" / "pages"
+
+
+_CODE_FP: str | None = None
+
+
+def code_fingerprint() -> str:
+    """Hash of this boilerstrip's source: prepared pages depend on all of it."""
+    global _CODE_FP
+    if _CODE_FP is None:
+        h = hashlib.sha256(f"cache-v{CACHE_VERSION}".encode())
+        for f in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        _CODE_FP = h.hexdigest()
+    return _CODE_FP
+
+
+def _cache_key(page, corpus: str, raw: bytes, code_fp: str) -> str:
+    rec = {"id": page.id, "corpus": corpus, "text": page.text, "title": page.title,
+           "with": page.with_snippets, "without": page.without_snippets,
+           "labels": page.labels, "page_type": page.extra.get("page_type")}
+    h = hashlib.sha256(code_fp.encode())
+    h.update(json.dumps(rec, sort_keys=True, ensure_ascii=True).encode())
+    h.update(hashlib.sha256(raw).digest())
+    return h.hexdigest()
+
+
+def _save_cached(path: Path, pd) -> None:
+    from .segment import Blocks
+
+    meta = {"id": pd.id, "corpus": pd.corpus, "gold": pd.gold, "title": pd.title,
+            "page_type": pd.page_type,
+            "blocks": {f.name: getattr(pd.blocks, f.name) for f in dataclasses.fields(Blocks)}}
+    buf = io.BytesIO()
+    np.savez_compressed(buf, X=pd.X, y=pd.y, w=pd.w,
+                        meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, path)
+
+
+def _load_cached(path: Path):
+    from .segment import Blocks
+    from .train import PageData
+
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(z["meta"].tobytes().decode())
+        X, y, w = z["X"], z["y"], z["w"]
+    blocks = Blocks(**meta["blocks"])
+    return PageData(meta["id"], meta["corpus"], blocks, X, y, w, meta["gold"], meta["title"],
+                    meta["page_type"])
+
+
 def _prepare(args):
-    page, corpus = args
+    """Prepare one page (or load it from the cache) and check its gold.
+
+    Returns ``(PageData, issues)``, or ``(page_id, message)`` when the page
+    cannot be used."""
+    page, corpus, cache_dir, code_fp = (tuple(args) + (None, None))[:4]
+    from .corpus import check_gold, read_page_bytes
     from .train import prepare_page
 
     try:
-        return prepare_page(page, corpus)
+        raw = read_page_bytes(page)
+        pd = None
+        path = None
+        if cache_dir is not None:
+            path = Path(cache_dir) / f"{_cache_key(page, corpus, raw, code_fp)}.npz"
+            if path.is_file():
+                try:
+                    pd = _load_cached(path)
+                except Exception:  # a damaged entry is simply rebuilt
+                    pd = None
+        if pd is None:
+            pd = prepare_page(page, corpus, raw)
+            if path is not None:
+                try:
+                    _save_cached(path, pd)
+                except OSError:
+                    pass
+        return pd, check_gold(page, pd.blocks)
     except Exception as exc:  # a broken page must not stop training
         return (page.id, f"{type(exc).__name__}: {exc}")
 
 
-def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True):
-    """Prepare every page of the corpora (parallel with joblib when n_jobs > 1)."""
-    jobs = []
-    for c in corpora:
-        name = Path(c).name if (Path(c) / "gold.jsonl").is_file() else c
-        for page in load_corpus(c):
-            jobs.append((page, name))
+def prepare_many(items, n_jobs: int = 1, progress: bool = True,
+                 cache_dir: str | Path | None = None, desc: str = "pages"):
+    """Prepare ``(page, corpus_name)`` items (parallel with joblib when n_jobs > 1,
+    through the cache when ``cache_dir`` is set).
+
+    Yields, in order, ``(PageData, issues)`` for each page, or
+    ``(page_id, message)`` for a page that could not be prepared."""
+    code_fp = code_fingerprint() if cache_dir is not None else None
+    jobs = [(page, name, str(cache_dir) if cache_dir else None, code_fp)
+            for page, name in items]
     if n_jobs == 1:
         it = map(_prepare, jobs)
     else:
@@ -56,14 +167,53 @@ def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True):
         try:
             from tqdm import tqdm
 
-            it = tqdm(it, total=len(jobs), desc="pages", file=sys.stderr)
+            it = tqdm(it, total=len(jobs), desc=desc, file=sys.stderr)
         except ImportError:
             pass
-    pages, errors = [], []
-    for r in it:
-        (errors if isinstance(r, tuple) else pages).append(r)
+    return it
+
+
+def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True,
+               cache_dir: str | Path | None = None, report=None):
+    """Prepare every usable page of the corpora for training.
+
+    Returns ``(pages, errors)``; ``errors`` lists ``(page_id, message)`` for
+    every page left out.  Corpora are checked first (records and files, then
+    each page's gold against its blocks); ``report(corpus_name, issue)``
+    receives every :class:`~boilerstrip.corpus.Issue`, warnings included."""
+    from .corpus import read_records
+
+    items, errors = [], []
+    for c in corpora:
+        name = corpus_name(c)
+        rep = read_records(c)
+        for issue in rep.issues:
+            if report is not None:
+                report(name, issue)
+            if issue.severity == "error":
+                errors.append((f"{name}/{issue.page}" if issue.page else
+                               f"{name} {issue.where()}", issue.message))
+        items.extend((page, name) for page in rep.usable_pages())
+    pages = []
+    for (page, name), (first, second) in zip(items, prepare_many(items, n_jobs, progress,
+                                                                  cache_dir)):
+        if isinstance(first, str):
+            errors.append((f"{name}/{first}", second))
+            continue
+        bad = False
+        for issue in second:
+            if report is not None:
+                report(name, issue)
+            bad = bad or issue.severity == "error"
+        if bad:
+            errors.append((f"{name}/{first.id}", "; ".join(
+                i.message for i in second if i.severity == "error")))
+        else:
+            pages.append(first)
     return pages, errors
 
+
+# --- scoring -----------------------------------------------------------------------
 
 def evaluate_pages(predict, pages, threshold: float) -> dict:
     """Block accuracy and benchmark-metric F1 of ``predict(page) -> probs`` on pages."""
@@ -88,47 +238,154 @@ def evaluate_pages(predict, pages, threshold: float) -> dict:
             "pages": len(pages), "pages_with_text": len(scores)}
 
 
+def model_predictor(model):
+    """``predict(page) -> final probabilities`` of a loaded :class:`~boilerstrip.model.Model`
+    on a prepared page (what :func:`boilerstrip.clean` computes for it)."""
+    from . import decode
+
+    model.check_features(_feature_names())
+
+    def predict(p):
+        if len(p.y) == 0:
+            return np.zeros(0)
+        p1 = model.block.predict_proba(p.X)
+        return model.context.predict_proba(decode.context_features(p.X, p1, p.blocks))
+    return predict
+
+
+def _feature_names():
+    from .features import FEATURE_NAMES
+
+    return list(FEATURE_NAMES)
+
+
+# --- configuration ------------------------------------------------------------------
+
+def bundled_config_path() -> Path:
+    """``train_config.json`` next to the bundled model (wheel or checkout)."""
+    from .model import default_model_path
+
+    ref = default_model_path()
+    return Path(str(ref)).parent / "train_config.json"
+
+
 def add_arguments(p):
     p.add_argument("corpora", nargs="*", help="corpus folders or names under the datasets root")
     p.add_argument("-o", "--output", help="model file to write (JSON)")
     p.add_argument("--config", help="JSON training config (corpora, params, seed, ...)")
+    p.add_argument("--base", metavar="default|CONFIG",
+                   help="site adaptation: train on the bundled model's corpora and parameters "
+                        "('default', or a config file) plus CORPUS..., whose pages weigh "
+                        "--user-weight times as much")
+    p.add_argument("--user-weight", type=float, default=None,
+                   help=f"weight of each page of CORPUS... under --base (default "
+                        f"{DEFAULT_USER_WEIGHT:g}; a base page weighs 1)")
+    p.add_argument("--user-holdout", type=float, default=None,
+                   help="share of CORPUS... pages held out under --base (default: --holdout)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--holdout", type=float, default=None,
                    help=f"share of pages held out for validation (default {DEFAULT_HOLDOUT})")
     p.add_argument("--jobs", type=int, default=1, help="parallel page preparation")
     p.add_argument("--card", help="also write a model card (Markdown) here")
     p.add_argument("--report", help="write the validation report (JSON) here")
+    p.add_argument("--cache", metavar="DIR", default=None,
+                   help=f"prepared-page cache (default ${CACHE_ENV} or ~/.cache/boilerstrip/pages)")
+    p.add_argument("--no-cache", action="store_true", help="prepare every page afresh")
+    p.add_argument("--no-compare", action="store_true",
+                   help="do not score the bundled model on the held-out pages")
+    p.add_argument("--check-only", action="store_true",
+                   help="check the corpora (every page) and stop")
     p.add_argument("--no-progress", action="store_true")
+
+
+def _fail(msg: str) -> int:
+    print(f"boilerstrip train: {msg}", file=sys.stderr)
+    return 2
+
+
+def _read_config(path) -> dict:
+    try:
+        cfg = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read config {path}: {exc}") from None
+    if not isinstance(cfg, dict):
+        raise ValueError(f"config {path} must be a JSON object")
+    return cfg
 
 
 def run(args) -> int:
     from .train import BlockClassifier, dumps
 
-    cfg = {}
-    if args.config:
-        cfg = json.loads(Path(args.config).read_text())
-    corpora = args.corpora or cfg.get("corpora") or []
+    try:
+        cfg = _read_config(args.config) if args.config else {}
+        base = None
+        if args.base:
+            if args.config:
+                return _fail("--base and --config do not go together")
+            base = _read_config(bundled_config_path() if args.base == "default" else args.base)
+    except ValueError as exc:
+        return _fail(str(exc))
+    user = list(args.corpora)
+    if base is not None:
+        if not user:
+            return _fail("--base needs at least one corpus of your own")
+        cfg = base
+        corpora = list(base.get("corpora", [])) + user
+    else:
+        corpora = user or cfg.get("corpora") or []
     if not corpora:
-        print("boilerstrip train: name at least one corpus (or --config)", file=sys.stderr)
-        return 2
-    output = args.output or cfg.get("output")
+        return _fail("name at least one corpus (or --config)")
+    for c in corpora:
+        if not (dataset_path(c) / "gold.jsonl").is_file():
+            return _fail(f"no corpus at {dataset_path(c)} (a folder with gold.jsonl, or a "
+                         "dataset name under the datasets root)")
+    names = [corpus_name(c) for c in corpora]
+    if len(set(names)) != len(names):
+        return _fail(f"corpus names must differ (folder names): {', '.join(names)}")
+    if args.check_only:
+        return _check_only(corpora, args)
+    # the bundled model's output and card are never written under --base
+    output = args.output or (cfg.get("output") if base is None else None)
     if not output:
-        print("boilerstrip train: -o MODEL is required", file=sys.stderr)
-        return 2
+        return _fail("-o MODEL is required")
     seed = args.seed if args.seed is not None else cfg.get("seed", 0)
     holdout = args.holdout if args.holdout is not None else cfg.get("holdout", DEFAULT_HOLDOUT)
     params = dict(cfg.get("params", {}))
-    scale = cfg.get("corpus_weights", {})
-    for c in corpora:
-        if not (dataset_path(c) / "gold.jsonl").is_file():
-            print(f"boilerstrip train: no corpus at {dataset_path(c)}", file=sys.stderr)
-            return 2
+    scale = dict(cfg.get("corpus_weights", {}))
+    user_names = [corpus_name(c) for c in user] if base is not None else []
+    user_holdout = holdout
+    if base is not None:
+        weight = DEFAULT_USER_WEIGHT if args.user_weight is None else args.user_weight
+        if not weight > 0:
+            return _fail("--user-weight must be positive")
+        for n in user_names:
+            scale[n] = float(weight)
+        if args.user_holdout is not None:
+            user_holdout = args.user_holdout
+    for share in (holdout, user_holdout):
+        if not 0.0 <= share < 1.0:
+            return _fail("holdout shares must be in [0, 1)")
+    cache = None if args.no_cache else (args.cache or default_cache_dir())
     t0 = time.time()
-    pages, errors = load_pages(corpora, n_jobs=args.jobs, progress=not args.no_progress)
+
+    warnings: dict[str, list] = {}
+
+    def collect(corpus, issue):
+        if issue.severity == "warning":
+            warnings.setdefault(corpus, []).append(issue)
+
+    pages, errors = load_pages(corpora, n_jobs=args.jobs, progress=not args.no_progress,
+                               cache_dir=cache, report=collect)
     for pid, err in errors:
         print(f"warning: page {pid} skipped: {err}", file=sys.stderr)
-    train = [p for p in pages if not is_holdout(p.corpus, p.id, holdout)]
-    held = [p for p in pages if is_holdout(p.corpus, p.id, holdout)]
+    for corpus, found in warnings.items():
+        print(summarize_warnings(corpus, found), file=sys.stderr)
+
+    def held_out(p):
+        share = user_holdout if p.corpus in user_names else holdout
+        return is_holdout(p.corpus, p.id, share)
+    train = [p for p in pages if not held_out(p)]
+    held = [p for p in pages if held_out(p)]
     page_types = cfg.get("page_types", {})
     if page_types:
         def wanted(p):
@@ -139,6 +396,8 @@ def run(args) -> int:
         from .train import augment_page
 
         train = [augment_page(p, seed) for p in train]
+    if not any((p.y >= 0).any() for p in train):
+        return _fail("no labeled blocks to train on (see the messages above)")
     print(f"{len(pages)} pages ({len(train)} train, {len(held)} held out), "
           f"prepared in {time.time() - t0:.0f}s", file=sys.stderr)
     clf = BlockClassifier(random_state=seed, **params)
@@ -168,17 +427,91 @@ def run(args) -> int:
         "validation": report,
         "sklearn": _sklearn_version(),
     }
+    if base is not None:
+        meta["base"] = {"config": args.base, "user_corpora": user_names,
+                        "user_weight": scale[user_names[0]], "user_holdout": user_holdout}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(dumps(clf.to_spec(meta)) + "\n")
+    # the comparison with the bundled model is printed and written to --report,
+    # never stored in the model (it would tie the model's bytes to another file)
+    full = dict(report)
+    if not args.no_compare:
+        full["bundled"] = _compare_bundled(held, sorted({p.corpus for p in pages}))
     if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
-    if args.card or cfg.get("card"):
+        Path(args.report).write_text(json.dumps(full, indent=2) + "\n")
+    card = args.card or (cfg.get("card") if base is None else None)
+    if card:
         from .modelcard import write_card
 
-        write_card(Path(args.card or cfg["card"]), meta, output, config_path=args.config,
+        write_card(Path(card), meta, output, config_path=args.config,
                    python=platform.python_version())
-    print(json.dumps(report, indent=2))
+    print(format_report(full), file=sys.stderr)
+    print(json.dumps(full, indent=2))
     return 0
+
+
+#: At most this many warnings of one corpus are listed one by one.
+MAX_LISTED_WARNINGS = 10
+
+
+def summarize_warnings(corpus: str, found: list) -> str:
+    """Warnings of one corpus: listed when few, else counted by kind."""
+    if len(found) <= MAX_LISTED_WARNINGS:
+        return "\n".join(f"warning: {corpus}: {i}" for i in found)
+    counts: dict[str, int] = {}
+    for i in found:
+        counts[i.code] = counts.get(i.code, 0) + 1
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+    return (f"warning: {corpus}: {len(found)} pages with warnings ({kinds}); "
+            f"list them with: python -m boilerstrip.corpus {corpus}")
+
+
+def _compare_bundled(held, corpora) -> dict:
+    """The bundled model's scores on the same held-out pages (or why there are none)."""
+    from .model import load_model
+
+    try:
+        model = load_model()
+        predict = model_predictor(model)
+    except Exception as exc:  # an outdated bundled model is not comparable
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    t = model.threshold
+    out = {"threshold": t, "corpora": {}}
+    for c in corpora:
+        out["corpora"][c] = evaluate_pages(predict, [p for p in held if p.corpus == c], t)
+    out["all"] = evaluate_pages(predict, held, t)
+    return out
+
+
+def format_report(full: dict) -> str:
+    """The validation report as a table: the new model and the bundled one, per corpus."""
+    b = full.get("bundled") or {}
+    bc = b.get("corpora", {})
+    lines = [f"validation on held-out pages (threshold {full['threshold']}):",
+             f"{'corpus':<24} {'pages':>5} {'text':>5} {'block acc':>9} {'F1':>6}"
+             + (f" | {'bundled acc':>11} {'F1':>6}" if bc else "")]
+    rows = list(full["corpora"].items()) + [("all", full["all"])]
+    for c, r in rows:
+        line = (f"{c:<24} {r['pages']:>5} {r['pages_with_text']:>5} "
+                f"{r['block_accuracy']:>9.3f} {r['f1']:>6.3f}")
+        o = b.get("all") if c == "all" else bc.get(c)
+        if o is not None:
+            line += f" | {o['block_accuracy']:>11.3f} {o['f1']:>6.3f}"
+        lines.append(line)
+    if "error" in b:
+        lines.append(f"(bundled model not compared: {b['error']})")
+    return "\n".join(lines)
+
+
+def _check_only(corpora, args) -> int:
+    from .corpus import validate_corpus
+
+    status = 0
+    for c in corpora:
+        rep = validate_corpus(c, n_jobs=args.jobs, progress=not args.no_progress)
+        print(rep.format())
+        status = status or (0 if rep.ok else 1)
+    return status
 
 
 def _sklearn_version() -> str:
