@@ -75,6 +75,12 @@ def page_weights(blocks: Blocks, y: np.ndarray) -> np.ndarray:
     return w
 
 
+def _snippets(value) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value if v]
+
+
 def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> PageData:
     """Parse a labeled page and derive its block labels and weights."""
     raw = page.read_bytes() if html_bytes is None else html_bytes
@@ -84,8 +90,11 @@ def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> Pa
     block_labels = page.labels
     if block_labels and any(isinstance(e, dict) and "selector" in e for e in block_labels):
         block_labels = _resolve_selectors(html, a.blocks, block_labels)
+    # user comments are not article text: snippets of them (trafilatura's
+    # evaluation set has a `comments` field) count as boilerplate
+    without = list(page.without_snippets) + _snippets(page.extra.get("comments"))
     y = labels_mod.derive(a.blocks.text, text=gold, with_=page.with_snippets,
-                          without=page.without_snippets, block_labels=block_labels)
+                          without=without, block_labels=block_labels)
     return PageData(page.id, corpus, a.blocks, a.X, y, page_weights(a.blocks, y), gold,
                     a.title, page.extra.get("page_type"))
 
