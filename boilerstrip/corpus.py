@@ -60,7 +60,7 @@ class Issue:
 
     def where(self) -> str:
         if self.page is not None and self.line is not None:
-            return f"line {self.line} (page {self.page})"
+            return f"page {self.page} (line {self.line})"
         if self.page is not None:
             return f"page {self.page}"
         if self.line is not None:
