@@ -23,6 +23,7 @@ pattern is matched once, and matches are binned to blocks with
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 import numpy as np
 
@@ -52,10 +53,14 @@ _PUNCT_TABLE[_PUNCT_CP] = True
 #: separators of menus and breadcrumbs, when standing between spaces
 _SEP_TABLE = np.zeros(0x203B, dtype=bool)
 _SEP_TABLE[[ord(c) for c in "|•·»›/"]] = True
-_TOKEN_OR_BREAK = re.compile(r"\w+|\x00")
+#: Words, block breaks (NUL) and clause breaks, in one pass.
+_TOKEN_OR_BREAK = re.compile(r"\w+|[\x00.!?:;|•»›]")
 _BREAK = -1
 _LEX = dict(T.LEXICON)
 _LEX["\x00"] = _BREAK
+_CLAUSE = -2
+for _c in ".!?:;|•»›":
+    _LEX[_c] = _CLAUSE
 _TERMINAL = set(".!?…\"'”’)")
 
 CORE = ("log_words", "link_density", "text_density", "stopword_density",
@@ -122,7 +127,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         return np.zeros((0, len(FEATURE_NAMES)))
     texts = blocks.text
     doc = SEPARATOR.join(texts)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     starts[1:] = np.cumsum(lengths + len(SEPARATOR))[:-1]
 
@@ -156,14 +161,17 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     # one pass over the tokens: each is looked up once in the lexicon.  Blocks
     # are joined with NUL (removed from input by encoding.py) and NUL is a
     # token of its own, so a running count of NULs gives each token's block.
-    lower = doc.lower()
     toks = _TOKEN_OR_BREAK.findall("\x00".join(texts).lower())
-    get = _LEX.get
-    bits = np.fromiter([get(w, 0) for w in toks], dtype=np.int64, count=len(toks))
+    nt = len(toks)
+    # map() with dict.get runs the lookups in C (a list comprehension does not)
+    bits = np.fromiter(map(_LEX.get, toks, repeat(0, nt)), dtype=np.int64, count=nt)
     is_break = bits == _BREAK
+    is_mark = bits < 0                       # block break or clause break
     tok_block = np.minimum(np.cumsum(is_break), n - 1)
-    words = np.bincount(tok_block[~is_break], minlength=n).astype(np.float64)
-    bits[is_break] = 0
+    words = np.bincount(tok_block[~is_mark], minlength=n).astype(np.float64)
+    after_break = np.ones(nt, dtype=bool)    # token follows a break (or starts the page)
+    after_break[1:] = is_mark[:-1]
+    bits[is_mark] = 0
     safe_words = np.maximum(words, 1.0)
 
     def lex_count(bit):
@@ -182,7 +190,8 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     dates = lex_count(T.MONTH_BIT) + _count(T.NUMERIC_DATE_RE, doc, starts, n)
     # calls to action at the start of a block or right after a clause break;
     # a match is binned by its last character, which lies inside the block
-    cta_start = _count(T.CTA_START_RE, "\n" + lower, starts + 1, n, at_end=True)
+    cta_start = np.bincount(tok_block[((bits & T.CTA_BIT) != 0) & after_break],
+                            minlength=n).astype(np.float64)
     sentences = _count(T.SENTENCE_END_RE, doc, starts, n)
     questions = per_block(cp == 63)
     exclaims = per_block(cp == 33)
@@ -194,7 +203,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     text_density = words / lines
     ends_terminal = np.fromiter((t[-1] in _TERMINAL for t in texts), dtype=np.float64, count=n)
     tags = blocks.tag
-    heading = np.fromiter((HEADING_LEVEL.get(t, 0) for t in tags), dtype=np.float64, count=n)
+    heading = np.fromiter(map(HEADING_LEVEL.get, tags, repeat(0, n)), dtype=np.float64, count=n)
 
     total_chars = max(float(chars.sum()), 1.0)
     elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
@@ -220,8 +229,8 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     if title:
         tset = set(T.WORD_RE.findall(title.lower()))
         if tset and len(toks):
-            in_title = np.fromiter([w in tset for w in toks], dtype=bool, count=len(toks))
-            hits = np.bincount(tok_block[in_title & ~is_break], minlength=n).astype(np.float64)
+            in_title = np.fromiter(map(tset.__contains__, toks), dtype=bool, count=nt)
+            hits = np.bincount(tok_block[in_title], minlength=n).astype(np.float64)
             overlap = np.minimum(np.minimum(hits / len(tset), hits / safe_words), 1.0)
             overlap[words > 40] = 0.0
 
