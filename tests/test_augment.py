@@ -1,0 +1,50 @@
+import numpy as np
+
+from boilerstrip import augment
+from boilerstrip.parse import parse
+from boilerstrip.segment import segment
+
+
+def page():
+    html = ("<nav><a href='/'>Home</a></nav><article>"
+            + "".join(f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(8))
+            + "</article><footer>footer</footer>")
+    b = segment(parse(html).body)
+    y = np.array([0] + [1] * 8 + [0], dtype=np.int8)
+    return b, y
+
+
+def test_synthetic_texts_are_prose_from_the_category():
+    rng = np.random.default_rng(0)
+    for cat in augment.FRAGMENTS:
+        texts = augment.synth_texts(rng, cat)
+        assert 1 <= len(texts) <= 3
+        assert all(t and t[-1] in ".!?" for t in texts)
+
+
+def test_augment_inserts_boilerplate_inside_the_article_run():
+    b, y = page()
+    for pid in map(str, range(40)):
+        b2, y2, n = augment.augment(b, y, pid, seed=0)
+        if not n:
+            assert b2 is b
+            continue
+        assert len(b2) == len(b) + n and len(y2) == len(y) + n
+        assert (y2 == 0).sum() == (y == 0).sum() + n
+        content = np.nonzero(y2 == 1)[0]
+        new = [i for i, t in enumerate(b2.text) if t not in b.text]
+        assert len(new) == n and all(content[0] < i < len(y2) - 1 for i in new)
+        assert all(b2.tag[i] == "p" for i in new)          # structure of the article
+        # every column has one entry per block
+        for name in ("link_chars", "tag", "depth", "own_mask", "anc_mask", "owner", "parent"):
+            assert len(getattr(b2, name)) == len(b2)
+        assert max(b2.owner) < len(b2.element_chars)
+        return
+    raise AssertionError("no page was augmented")
+
+
+def test_augment_is_deterministic():
+    b, y = page()
+    a = augment.augment(b, y, "page-7", seed=3)
+    c = augment.augment(b, y, "page-7", seed=3)
+    assert a[0].text == c[0].text and a[1].tolist() == c[1].tolist()
