@@ -11,7 +11,8 @@ errors (the page cannot be used and is skipped by ``boilerstrip train``)
     corpus folder, a page file that is missing or unreadable (a broken gzip
     file), a page that is not text (an image, a PDF, ...), a page without a
     single text block, gold text that matches no block of the page, ``with``
-    snippets none of which occur in the page, malformed block labels (an
+    snippets none of which occur in the page (when they are its only content
+    gold; otherwise a warning), malformed block labels (an
     index out of range, a label other than 0/1, a CSS selector that does not
     parse or selects no block, a text that equals no block);
 
@@ -481,7 +482,9 @@ def check_gold(page: Page, blocks, tree=None, root=None) -> list[Issue]:
         joined = _norm(" ".join(texts))
         missing = [s for s in with_ if s not in joined]
         if len(missing) == len(with_):
-            issues.append(issue("error", "snippets-unmatched",
+            # only an error when the snippets are all the page's content gold
+            alone = not gold.strip() and not page.labels
+            issues.append(issue("error" if alone else "warning", "snippets-unmatched",
                                 f"none of the {len(with_)} 'with' snippets occurs in the page "
                                 f"(first: {missing[0][:60]!r})"))
         elif missing:

@@ -174,13 +174,18 @@ def prepare_many(items, n_jobs: int = 1, progress: bool = True,
 
 
 def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True,
-               cache_dir: str | Path | None = None, report=None):
+               cache_dir: str | Path | None = None, report=None, lenient=()):
     """Prepare every usable page of the corpora for training.
 
     Returns ``(pages, errors)``; ``errors`` lists ``(page_id, message)`` for
     every page left out.  Corpora are checked first (records and files, then
     each page's gold against its blocks); ``report(corpus_name, issue)``
-    receives every :class:`~boilerstrip.corpus.Issue`, warnings included."""
+    receives every :class:`~boilerstrip.corpus.Issue`, warnings included.
+
+    A page whose gold does not fit it (gold text matching no block, no snippet
+    found, no text block) is left out, except in the corpora named in
+    ``lenient``: there it is reported and kept, as it always was (the corpora
+    of a training config are a fixed recipe whose model must not change)."""
     from .corpus import read_records
 
     items, errors = [], []
@@ -205,7 +210,7 @@ def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True,
             if report is not None:
                 report(name, issue)
             bad = bad or issue.severity == "error"
-        if bad:
+        if bad and name not in lenient:
             errors.append((f"{name}/{first.id}", "; ".join(
                 i.message for i in second if i.severity == "error")))
         else:
@@ -293,6 +298,10 @@ def add_arguments(p):
     p.add_argument("--no-cache", action="store_true", help="prepare every page afresh")
     p.add_argument("--no-compare", action="store_true",
                    help="do not score the bundled model on the held-out pages")
+    p.add_argument("--strict", action="store_true",
+                   help="also leave out the config corpora's pages whose gold does not fit "
+                        "the page (by default they are reported and kept, so that a config "
+                        "always gives the same model)")
     p.add_argument("--check-only", action="store_true",
                    help="check the corpora (every page) and stop")
     p.add_argument("--no-progress", action="store_true")
@@ -371,11 +380,13 @@ def run(args) -> int:
     warnings: dict[str, list] = {}
 
     def collect(corpus, issue):
-        if issue.severity == "warning":
+        if issue.severity == "warning" or corpus in lenient and issue.code in KEPT_CODES:
             warnings.setdefault(corpus, []).append(issue)
 
+    # the corpora of a config (the bundled model's recipe) keep their imperfect pages
+    lenient = set() if args.strict else {corpus_name(c) for c in cfg.get("corpora", [])}
     pages, errors = load_pages(corpora, n_jobs=args.jobs, progress=not args.no_progress,
-                               cache_dir=cache, report=collect)
+                               cache_dir=cache, report=collect, lenient=lenient)
     for pid, err in errors:
         print(f"warning: page {pid} skipped: {err}", file=sys.stderr)
     for corpus, found in warnings.items():
@@ -450,6 +461,8 @@ def run(args) -> int:
     return 0
 
 
+#: Problems that leave a page of a lenient corpus in training (reported as warnings).
+KEPT_CODES = frozenset({"gold-unmatched", "snippets-unmatched", "no-blocks"})
 #: At most this many warnings of one corpus are listed one by one.
 MAX_LISTED_WARNINGS = 10
 
