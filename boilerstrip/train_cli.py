@@ -64,14 +64,47 @@ def default_cache_dir() -> Path:
 
 
 _CODE_FP: str | None = None
+#: Where preparing a page starts: the cache key covers these modules and every
+#: boilerstrip module they import, directly or not.
+_PREP_ROOTS = ("train", "corpus")
+
+
+def _local_imports(path: Path) -> set[str]:
+    """Names of the sibling modules a module imports (``from . import x``, ``from .x import``)."""
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                out.add(node.module.split(".")[0])
+            else:
+                out.update(a.name for a in node.names)
+    return out
+
+
+def prep_modules() -> list[Path]:
+    """Source files whose code decides what a prepared page holds."""
+    pkg = Path(__file__).resolve().parent
+    seen: set[str] = set()
+    todo = list(_PREP_ROOTS)
+    while todo:
+        name = todo.pop()
+        f = pkg / f"{name}.py"
+        if name in seen or not f.is_file():
+            continue
+        seen.add(name)
+        todo.extend(_local_imports(f))
+    return [pkg / f"{n}.py" for n in sorted(seen)]
 
 
 def code_fingerprint() -> str:
-    """Hash of this boilerstrip's source: prepared pages depend on all of it."""
+    """Hash of the source that prepares pages (see :func:`prep_modules`) and of the
+    cache format: editing any of it invalidates every cached page."""
     global _CODE_FP
     if _CODE_FP is None:
         h = hashlib.sha256(f"cache-v{CACHE_VERSION}".encode())
-        for f in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        for f in prep_modules():
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
         _CODE_FP = h.hexdigest()
     return _CODE_FP

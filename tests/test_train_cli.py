@@ -130,6 +130,37 @@ def test_cache_round_trip_is_exact(tmp_path):
         (pd.id, pd.corpus, pd.gold, pd.title, pd.page_type)
 
 
+def test_cache_follows_gold_page_bytes_and_code(tmp_path):
+    """An edited gold record or page, or edited preparation code, is never served stale."""
+    page = load_corpus(EXAMPLE)[0]
+    raw = page.read_bytes()
+    fp = train_cli.code_fingerprint()
+    key = train_cli._cache_key(page, "example", raw, fp)
+    assert key == train_cli._cache_key(load_corpus(EXAMPLE)[0], "example", raw, fp)
+    page2 = load_corpus(EXAMPLE)[0]
+    page2.text += "\nOne more gold line."
+    assert train_cli._cache_key(page2, "example", raw, fp) != key
+    assert train_cli._cache_key(page, "example", raw + b" ", fp) != key
+    assert train_cli._cache_key(page, "other", raw, fp) != key
+    assert train_cli._cache_key(page, "example", raw, "x" + fp[1:]) != key
+    names = {p.name for p in train_cli.prep_modules()}
+    assert {"segment.py", "features.py", "labels.py", "encoding.py", "parse.py", "api.py",
+            "train.py", "corpus.py"} <= names
+    assert not names & {"train_cli.py", "evaluate.py", "label.py", "cli.py", "batch.py"}
+    # end to end: the same corpus with an edited gold gets other labels through the cache
+    corp = tmp_path / "example"
+    shutil.copytree(EXAMPLE, corp)
+    cache = tmp_path / "cache"
+    first = train_cli.load_pages([str(corp)], progress=False, cache_dir=cache)[0]
+    gold = corp / "gold.jsonl"
+    recs = [json.loads(x) for x in gold.read_text().splitlines()]
+    recs[0]["labels"] = [{"index": i, "label": 0} for i in range(len(first[0].y))]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    second = train_cli.load_pages([str(corp)], progress=False, cache_dir=cache)[0]
+    assert (first[0].y == 1).any() and (second[0].y == 0).all()
+    assert len(list(cache.glob("*.npz"))) == 7
+
+
 def broken_corpus(tmp_path) -> Path:
     corp = tmp_path / "site"
     shutil.copytree(EXAMPLE, corp)
