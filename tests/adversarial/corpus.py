@@ -133,9 +133,17 @@ def _cases() -> list[Case]:
 
         # --- not HTML at all -----------------------------------------------------
         C("plain-text", lambda: ARTICLE + "\n\n" + ARTICLE2, "blocks", contains=(ARTICLE[:60],)),
-        C("png-bytes", _png),
-        C("pdf-bytes", _pdf),
-        C("gzip-bytes", lambda: gzip.compress(article_page().encode(), mtime=0)),
+        C("png-bytes", _png, "empty", note="binary formats read as no text"),
+        C("pdf-bytes", _pdf, "empty"),
+        C("jpeg-bytes", lambda: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "empty"),
+        C("zip-bytes", lambda: b"PK\x03\x04" + b"\x14\x00" * 20 + article_page().encode(), "empty"),
+        C("gzip-bytes", lambda: gzip.compress(article_page().encode(), mtime=0), "blocks",
+          contains=(ARTICLE,), note="gzip bodies are inflated"),
+        C("gzip-truncated", lambda: gzip.compress(article_page().encode(), mtime=0)[:-200], "blocks",
+          contains=(ARTICLE[:60],)),
+        C("gzip-bomb", lambda: gzip.compress(b"<p>" + b"a" * (8 << 20), mtime=0) * 6, "blocks",
+          contains=("aaaaaaaa",), big=True, note="inflated up to 32 MB only"),
+        C("gzip-garbage", lambda: b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, "empty"),
         C("random-bytes", lambda: bytes((i * 7919 + 13) % 256 for i in range(20000))),
         C("json-not-html", lambda: '{"title": "x", "articleBody": "' + ARTICLE + '"}', "any"),
 
