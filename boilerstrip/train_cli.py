@@ -111,11 +111,13 @@ def code_fingerprint() -> str:
 
 
 def _cache_key(page, corpus: str, raw: bytes, code_fp: str) -> str:
-    rec = {"id": page.id, "corpus": corpus, "text": page.text, "title": page.title,
-           "with": page.with_snippets, "without": page.without_snippets,
-           "labels": page.labels, "page_type": page.extra.get("page_type")}
+    """Key of a prepared page: the whole gold record, the page bytes and the code."""
+    rec = {"id": page.id, "corpus": corpus, "url": page.url, "text": page.text,
+           "title": page.title, "with": page.with_snippets, "without": page.without_snippets,
+           "labels": page.labels,
+           "extra": {k: v for k, v in page.extra.items() if not k.startswith("_")}}
     h = hashlib.sha256(code_fp.encode())
-    h.update(json.dumps(rec, sort_keys=True, ensure_ascii=True).encode())
+    h.update(json.dumps(rec, sort_keys=True, ensure_ascii=True, default=str).encode())
     h.update(hashlib.sha256(raw).digest())
     return h.hexdigest()
 

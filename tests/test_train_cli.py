@@ -140,6 +140,9 @@ def test_cache_follows_gold_page_bytes_and_code(tmp_path):
     page2 = load_corpus(EXAMPLE)[0]
     page2.text += "\nOne more gold line."
     assert train_cli._cache_key(page2, "example", raw, fp) != key
+    page3 = load_corpus(EXAMPLE)[0]
+    page3.extra["comments"] = ["a reader's comment"]          # any field of the record
+    assert train_cli._cache_key(page3, "example", raw, fp) != key
     assert train_cli._cache_key(page, "example", raw + b" ", fp) != key
     assert train_cli._cache_key(page, "other", raw, fp) != key
     assert train_cli._cache_key(page, "example", raw, "x" + fp[1:]) != key
