@@ -85,7 +85,7 @@ def test_small_case(case, model):
 @pytest.mark.parametrize("case", BIG, ids=lambda c: c.name)
 def test_big_case(case, model):
     html = case.make()
-    outs = {fmt: clean(html, output=fmt, model=model) for fmt in ("text", "json")}
+    outs = {"json": clean(html, output="json", model=model)}  # one run: these are slow
     check_expectations(case, outs)
 
 

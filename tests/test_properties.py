@@ -9,8 +9,8 @@ For any page the generator can write:
   attributes, SVG, form controls) reaches any output format;
 * ``str`` input and its UTF-8 bytes give the same result;
 * the HTML output is faithful: cleaning it again, keeping every block, gives
-  back exactly the text output (and with the default threshold, the text is
-  stable too: see ``test_reclean_html_default_threshold``).
+  back exactly the text output; with the default threshold, cleaning it again
+  can only drop lines, never add, change or reorder them.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def lines_of(text: str) -> list[str]:
     return text.split("\n") if text else []
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=80, **SETTINGS)
 @given(htmlgen.documents())
 def test_every_output_line_is_visible_text_in_order(doc):
     out = clean(doc.html, model=MODEL)
@@ -46,7 +46,7 @@ def test_every_output_line_is_visible_text_in_order(doc):
     assert missing is None, f"{missing!r} is not visible text of the page (or out of order)"
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(htmlgen.documents(), st.sampled_from(OUTPUT_FORMATS), st.one_of(st.none(), st.floats(0, 1)))
 def test_no_exception_no_hidden_text_deterministic(doc, fmt, threshold):
     out = clean(doc.html, output=fmt, threshold=threshold, model=MODEL)
@@ -60,7 +60,7 @@ def test_no_exception_no_hidden_text_deterministic(doc, fmt, threshold):
     assert clean(doc.html, output=fmt, threshold=threshold, model=MODEL) == out
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(htmlgen.documents())
 def test_all_blocks_are_visible_text_in_order(doc):
     """Not only the kept blocks: every block the segmenter produced."""
@@ -70,7 +70,7 @@ def test_all_blocks_are_visible_text_in_order(doc):
     assert missing is None, f"block {missing!r} is not visible text of the page (or out of order)"
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(htmlgen.documents())
 def test_str_and_utf8_bytes_agree(doc):
     as_str = clean(doc.html, output="json", model=MODEL)
@@ -78,7 +78,7 @@ def test_str_and_utf8_bytes_agree(doc):
     assert clean(bytearray(doc.html.encode("utf-8")), output="json", model=MODEL) == as_str
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(htmlgen.documents())
 def test_html_output_is_faithful(doc):
     text = clean(doc.html, model=MODEL)
@@ -91,7 +91,7 @@ def is_sublist(small: list[str], big: list[str]) -> bool:
     return all(any(x == y for y in it) for x in small)
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(htmlgen.documents())
 def test_reclean_html_default_threshold(doc):
     """clean(clean(html, output="html")) keeps the same text, up to the model.
@@ -105,7 +105,7 @@ def test_reclean_html_default_threshold(doc):
     assert is_sublist(lines_of(again), lines_of(text))
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=120, **SETTINGS)
 @given(st.text(max_size=300))
 def test_arbitrary_strings(html):
     for fmt in OUTPUT_FORMATS:
@@ -114,7 +114,7 @@ def test_arbitrary_strings(html):
         assert "\x00" not in out
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=120, **SETTINGS)
 @given(st.binary(max_size=600))
 def test_arbitrary_bytes(data):
     out = clean(data, output="json", model=MODEL)
@@ -130,7 +130,7 @@ TAGS = ("<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<table>", "<tr>", "<td
         "<meta charset=koi8-r>", "<frameset>", "<iframe>", "<textarea>", "<plaintext>", "<xmp>")
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=120, **SETTINGS)
 @given(st.lists(st.one_of(st.sampled_from(TAGS), st.text(max_size=12)), max_size=60))
 def test_tag_soup(tokens):
     html = "".join(tokens)
