@@ -219,3 +219,46 @@ def test_import_is_light():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
     assert boilerstrip.clean is clean
+
+
+# --- nothing leaks ----------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc (Linux)")
+def test_no_memory_growth_across_many_pages():
+    """Cleaning the same pages again and again does not grow the process
+    (parser trees, caches and arrays are all released)."""
+    import gc
+    import tracemalloc
+
+    model = load_model()
+    rounds = iter(range(100))
+
+    def one_round():
+        r = next(rounds)
+        # pages with new multi-hundred-KB class attributes every round: a
+        # cache that kept them would grow by 1.5 MB per round
+        big = [corpus.article_page("<div class='" + "x" * 300_000 + f" r{r}p{i}'>big</div>")
+               for i in range(5)]
+        for i, page in enumerate(PAGES + big):
+            clean(page, output=FORMATS[i % len(FORMATS)], model=model)
+        del big
+        gc.collect()
+
+    one_round()
+    one_round()
+    tracemalloc.start()
+    rss_before = _rss_mb()
+    traced_before = tracemalloc.get_traced_memory()[0]
+    for _ in range(2):
+        one_round()
+    traced_growth = tracemalloc.get_traced_memory()[0] - traced_before
+    rss_growth = _rss_mb() - rss_before
+    tracemalloc.stop()
+    assert traced_growth < 2_000_000, f"Python/numpy memory grew by {traced_growth} bytes"
+    assert rss_growth < 20, f"process memory grew by {rss_growth:.1f} MB"
