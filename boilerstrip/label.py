@@ -24,7 +24,6 @@ web pages open in the same browser cannot write to the corpus.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -128,8 +127,7 @@ class LabelSession:
     def _same_page(self, rec: dict) -> bool:
         try:
             p = self.corpus / rec["html"]
-            return p.is_file() and hashlib.sha256(p.read_bytes()).digest() == \
-                hashlib.sha256(self.file_bytes).digest()
+            return p.is_file() and p.read_bytes() == self.file_bytes
         except (KeyError, TypeError, OSError):
             return False
 
@@ -137,8 +135,15 @@ class LabelSession:
         """Keep ``wanted`` unless another page has it (then ``wanted-2``, ...); when
         the corpus already holds this very page, start from its saved labels."""
         recs = {str(r.get("id")): r for r in self._records() if isinstance(r, dict)}
+
+        def taken(pid: str) -> bool:
+            if pid in recs and not self._same_page(recs[pid]):
+                return True
+            f = self.corpus / "pages" / self._file_name(pid)   # another page's file?
+            return f.is_file() and f.read_bytes() != self.file_bytes
+
         pid, n = wanted, 1
-        while pid in recs and not self._same_page(recs[pid]):
+        while taken(pid):
             n += 1
             pid = f"{wanted}-{n}"
         initial = list(int(k) for k in self.kept)
@@ -150,6 +155,9 @@ class LabelSession:
                 if ok:
                     initial = [int(e["label"]) for e in labels]
         return pid, initial
+
+    def _file_name(self, pid: str) -> str:
+        return pid + (".html.gz" if self.file_bytes[:2] == b"\x1f\x8b" else ".html")
 
     # -- the web page's data ------------------------------------------------------
 
@@ -186,8 +194,7 @@ class LabelSession:
         with self.lock:
             pages = self.corpus / "pages"
             pages.mkdir(parents=True, exist_ok=True)
-            gz = self.file_bytes[:2] == b"\x1f\x8b"
-            fname = self.page_id + (".html.gz" if gz else ".html")
+            fname = self._file_name(self.page_id)
             target = pages / fname
             if not (target.is_file() and target.read_bytes() == self.file_bytes):
                 _write_atomic(target, self.file_bytes)

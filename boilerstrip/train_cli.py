@@ -505,12 +505,12 @@ MAX_LISTED_WARNINGS = 10
 def summarize_warnings(corpus: str, found: list) -> str:
     """Warnings of one corpus: listed when few, else counted by kind."""
     if len(found) <= MAX_LISTED_WARNINGS:
-        return "\n".join(f"warning: {corpus}: {i}" for i in found)
+        return "\n".join(f"{corpus}: {i}" for i in found)
     counts: dict[str, int] = {}
     for i in found:
         counts[i.code] = counts.get(i.code, 0) + 1
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
-    return (f"warning: {corpus}: {len(found)} pages with warnings ({kinds}); "
+    return (f"{corpus}: {len(found)} warnings ({kinds}); "
             f"list them with: python -m boilerstrip.corpus {corpus}")
 
 

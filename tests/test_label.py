@@ -100,6 +100,20 @@ def test_a_different_page_with_the_same_name_gets_a_new_id(page, tmp_path):
     assert validate_corpus(corp).ok
 
 
+def test_a_file_of_another_record_is_never_overwritten(page, tmp_path):
+    corp = tmp_path / "corp"
+    (corp / "pages").mkdir(parents=True)
+    other = (PAGES / "night-bus.html").read_bytes()
+    (corp / "pages" / "Library-Reopens.html").write_bytes(other)
+    (corp / "gold.jsonl").write_text(json.dumps(
+        {"id": "bus", "html": "pages/Library-Reopens.html", "text": "x"}) + "\n")
+    s = bl.LabelSession(page, corp)
+    assert s.page_id == "Library-Reopens-2"
+    s.save([1] * len(s.blocks))
+    assert (corp / "pages" / "Library-Reopens.html").read_bytes() == other
+    assert (corp / "pages" / "Library-Reopens-2.html").read_bytes() == page.read_bytes()
+
+
 def test_gzip_page_is_copied_as_is(tmp_path):
     src = tmp_path / "story.html.gz"
     src.write_bytes(gzip.compress(LIBRARY.read_bytes()))

@@ -88,22 +88,23 @@ def test_same_corpus_and_seed_give_identical_bytes_with_or_without_cache(tmp_pat
     cfg = config(tmp_path, [EXAMPLE])
     cache = tmp_path / "cache"
     outs = []
-    for i, extra in enumerate([["--no-cache"], ["--cache", str(cache)], ["--cache", str(cache)]]):
+    for i, extra in enumerate([["--no-cache"], ["--cache", str(cache)], ["--cache", str(cache)],
+                               ["--no-cache", "--jobs", "2"]]):
         out = tmp_path / f"m{i}.json"
         assert main(["train", "--config", str(cfg), "-o", str(out), "--no-progress",
                      "--no-compare", *extra]) == 0
         outs.append(out.read_bytes())
     assert len(list(cache.glob("*.npz"))) == 6
-    assert outs[0] == outs[1] == outs[2]
+    assert outs[0] == outs[1] == outs[2] == outs[3]
     # a damaged cache entry is rebuilt, not trusted
     for f in cache.glob("*.npz"):
         f.write_bytes(b"garbage")
-    out = tmp_path / "m3.json"
+    out = tmp_path / "m5.json"
     assert main(["train", "--config", str(cfg), "-o", str(out), "--no-progress",
                  "--no-compare", "--cache", str(cache)]) == 0
     assert out.read_bytes() == outs[0]
     # another seed is another model
-    out = tmp_path / "m4.json"
+    out = tmp_path / "m6.json"
     assert main(["train", "--config", str(cfg), "-o", str(out), "--seed", "1", "--no-progress",
                  "--no-compare", "--no-cache"]) == 0
     assert out.read_bytes() != outs[0]

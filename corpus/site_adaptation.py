@@ -1,0 +1,198 @@
+"""Site adaptation experiment: do a few labeled pages of one site fix that site?
+
+    python corpus/site_adaptation.py [--site SITE] [--train-pages 8] [--user-weight 20] [--jobs 2]
+
+1. Score the bundled model on each site of ``cleanportaleval`` (four news portals,
+   12-30 pages each; the page ids carry the site) and take the worst one
+   (or ``--site``).
+2. Build a small corpus of ``--train-pages`` pages of that site (a seeded
+   sample), under ``.cache/site_adaptation/`` (gitignored; the pages are
+   symlinks into the shared datasets, nothing is copied).
+3. Train ``boilerstrip train --base default SITE-CORPUS --user-holdout 0`` on it:
+   the bundled model's recipe (models/train_config.json) plus these pages,
+   each weighing ``--user-weight`` base pages.
+4. Score the bundled and the adapted model on the rest of that site, on the
+   other sites, on every other evaluation-only set (dragnet test, l3s_gn1,
+   cleaneval final) and on the held-out pages of the training sets.
+
+Prints a Markdown table (docs/corpus.md quotes it) and writes everything to
+``.cache/site_adaptation/results.json``.  The adapted model is an
+experiment's model: it is never shipped (evaluation-only pages must not go
+into the bundled model) and lives in the gitignored folder only.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from boilerstrip import evaluate as ev  # noqa: E402
+from boilerstrip.datasets import dataset_path, gold_text, load_corpus  # noqa: E402
+from boilerstrip.model import load_model  # noqa: E402
+from boilerstrip.train_cli import default_cache_dir, model_predictor  # noqa: E402
+
+WORK = ROOT / ".cache" / "site_adaptation"
+SET = "cleanportaleval"
+OTHER_SETS = ("dragnet", "l3s_gn1", "cleaneval")
+TRAINED_SETS = ("wcxb", "mozilla_readability")   # held-out pages with full gold text
+
+
+def site_of(page_id: str) -> str:
+    return page_id.split("_", 1)[0]
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def pick_training_pages(pages, n: int, seed: int) -> list:
+    """``n`` pages with gold text, chosen by a seeded hash of their ids."""
+    usable = [p for p in pages if gold_text(p).strip()]
+    key = (lambda p: hashlib.sha1(f"{seed}:{p.id}".encode()).hexdigest())
+    return sorted(sorted(usable, key=key)[:n], key=lambda p: p.id)
+
+
+def build_site_corpus(folder: Path, pages) -> None:
+    """gold.jsonl with the pages' records; pages/ holds symlinks to the shared files."""
+    src_gold = dataset_path(SET) / "gold.jsonl"
+    wanted = {p.id for p in pages}
+    (folder / "pages").mkdir(parents=True, exist_ok=True)
+    lines = []
+    for line in src_gold.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if rec["id"] not in wanted:
+            continue
+        target = (dataset_path(SET) / rec["html"]).resolve()
+        link = folder / "pages" / target.name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target)
+        rec["html"] = f"pages/{target.name}"
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def score_groups(groups: dict, models: dict, jobs: int, cache) -> dict:
+    """{group: {model: CorpusScore}} -- each group's pages prepared once, scored by each model."""
+    preds = {name: (model_predictor(m), m.threshold) for name, m in models.items()}
+    out = {}
+    for group, (corpus, pages) in groups.items():
+        log(f"scoring {group} ({len(pages)} pages)")
+        items = ev.prepare(corpus, pages, n_jobs=jobs, cache_dir=cache)
+        out[group] = {name: ev.score_prepared(group, items, pred, t)
+                      for name, (pred, t) in preds.items()}
+    return out
+
+
+def fmt(x) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def table(results: dict) -> str:
+    lines = ["| pages scored | n | bundled P | R | F1 | adapted P | R | F1 | F1 change |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for group, by_model in results.items():
+        b, a = by_model["bundled"].shingle, by_model["adapted"].shingle
+        n = by_model["bundled"].pages
+        lines.append(f"| {group} | {n} | {fmt(b['precision'])} | {fmt(b['recall'])} | "
+                     f"{fmt(b['f1'])} | {fmt(a['precision'])} | {fmt(a['recall'])} | "
+                     f"{fmt(a['f1'])} | {a['f1'] - b['f1']:+.3f} |")
+    return "\n".join(lines)
+
+
+def page_changes(by_model: dict) -> dict:
+    """How many pages got better / worse / stayed (page F1, 0.005 tolerance)."""
+    b = {r["id"]: r.get("f1") for r in by_model["bundled"].per_page}
+    a = {r["id"]: r.get("f1") for r in by_model["adapted"].per_page}
+    up = sum(1 for k in b if a[k] is not None and a[k] > b[k] + 0.005)
+    down = sum(1 for k in b if a[k] is not None and a[k] < b[k] - 0.005)
+    return {"better": up, "worse": down, "same": len(b) - up - down}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", help="site to adapt to (default: the bundled model's worst)")
+    ap.add_argument("--train-pages", type=int, default=8)
+    ap.add_argument("--user-weight", type=float, default=20.0)
+    ap.add_argument("--seed", type=int, default=0, help="which pages of the site train")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep an adapted model trained earlier with the same settings")
+    args = ap.parse_args(argv)
+    cache = default_cache_dir()
+    bundled = load_model()
+    all_pages = load_corpus(SET)
+    sites = sorted({site_of(p.id) for p in all_pages})
+
+    # 1. the bundled model on each site
+    per_site = score_groups({s: (SET, [p for p in all_pages if site_of(p.id) == s])
+                             for s in sites}, {"bundled": bundled}, args.jobs, cache)
+    f1 = {s: r["bundled"].shingle["f1"] for s, r in per_site.items()}
+    for s in sites:
+        log(f"bundled model on {s}: F1 {f1[s]:.3f} ({per_site[s]['bundled'].pages} pages)")
+    site = args.site or min(sites, key=lambda s: f1[s])
+    if site not in sites:
+        ap.error(f"--site must be one of {', '.join(sites)}")
+
+    # 2. the site's training pages
+    site_pages = [p for p in all_pages if site_of(p.id) == site]
+    train = pick_training_pages(site_pages, args.train_pages, args.seed)
+    train_ids = {p.id for p in train}
+    tag = f"{site}-n{args.train_pages}-w{args.user_weight:g}-s{args.seed}"
+    corpus_dir = WORK / f"site-{tag}"
+    build_site_corpus(corpus_dir, train)
+    log(f"site {site}: training on {len(train)} of {len(site_pages)} pages: "
+        f"{', '.join(sorted(train_ids))}")
+
+    # 3. site adaptation with the documented command
+    model_path = WORK / f"adapted-{tag}.json"
+    report_path = WORK / f"train-report-{tag}.json"
+    if not (args.reuse and model_path.is_file()):
+        cmd = [sys.executable, "-m", "boilerstrip", "train", "--base", "default",
+               str(corpus_dir), "-o", str(model_path), "--user-weight", f"{args.user_weight:g}",
+               "--user-holdout", "0", "--jobs", str(args.jobs), "--report", str(report_path),
+               "--no-progress"]
+        log("running: " + " ".join(cmd[1:]))
+        t0 = time.time()
+        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        log(f"trained in {time.time() - t0:.0f}s")
+    adapted = load_model(model_path)
+
+    # 4. both models on everything else
+    groups = {f"{site}: the other {len(site_pages) - len(train)} pages":
+              (SET, [p for p in site_pages if p.id not in train_ids]),
+              f"{SET}: the other sites": (SET, [p for p in all_pages if site_of(p.id) != site])}
+    for name in OTHER_SETS:
+        groups[f"{name} ({ev.select_pages(name)[0].extra.get('split', 'all')})"] = \
+            (name, ev.select_pages(name))
+    share = bundled.meta.get("holdout")
+    for name in TRAINED_SETS:
+        groups[f"{name} (held out)"] = (name, ev.select_pages(
+            name, held_out_share=share, trained_on={name}))
+    results = score_groups(groups, {"bundled": bundled, "adapted": adapted}, args.jobs, cache)
+    site_group = next(iter(groups))
+    changes = page_changes(results[site_group])
+    md = table(results)
+    print(md)
+    print(f"\nPages of {site} not trained on: {changes['better']} better, "
+          f"{changes['worse']} worse, {changes['same']} within 0.005 (page F1).")
+    doc = {"site": site, "bundled_f1_per_site": f1, "train_pages": sorted(train_ids),
+           "user_weight": args.user_weight, "seed": args.seed,
+           "command": "python corpus/site_adaptation.py " + " ".join(argv or sys.argv[1:]),
+           "groups": {g: {m: s.as_dict() for m, s in r.items()} for g, r in results.items()},
+           "site_page_changes": changes, "table": md}
+    (WORK / "results.json").write_text(json.dumps(doc, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
