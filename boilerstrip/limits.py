@@ -114,8 +114,11 @@ def _needs_scan(html: str) -> bool:
     if html.count("<option") + html.count("<OPTION") > MAX_OPTIONS:
         return True
     for m in _LONG_TAG.finditer(html):
-        if len(_ATTRIBUTE.findall(m.group())) > MAX_ATTRIBUTES:
-            return True
+        # count in place and stop early: a stray "<" before megabytes of text
+        # makes one "tag" of millions of "attributes"
+        for count, _ in enumerate(_ATTRIBUTE.finditer(html, m.start(), m.end())):
+            if count > MAX_ATTRIBUTES:  # (the tag name counts as one)
+                return True
     return False
 
 
