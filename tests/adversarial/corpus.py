@@ -262,6 +262,9 @@ def _cases() -> list[Case]:
             "<template><p>" + fake("TEMPLATETEXT") + "</p></template>"
             "<noscript><p>" + fake("NOSCRIPTTEXT") + "</p></noscript>"),
           "blocks", contains=(ARTICLE, ARTICLE2), forbidden=("TEMPLATETEXT", "NOSCRIPTTEXT")),
+        C("noscript-only-content", lambda: page("<div id='app'></div><noscript><p>" + ARTICLE
+                                                + "</p></noscript><script>render()</script>"),
+          "blocks", contains=(ARTICLE,), note="a page with no other text is read from <noscript>"),
         C("form-controls", lambda: article_page(
             "<textarea>" + fake("TEXTAREATEXT") + "</textarea><select><option>" + fake("OPTIONTEXT")
             + "</option></select><button>" + fake("BUTTONTEXT") + "</button>"),
