@@ -171,18 +171,51 @@ def run_hypothesis(args) -> int:
     return 1 if stats["findings"] else 0
 
 
+def run_rounds(args, extra: list[str]) -> int:
+    """Run atheris in child processes of ``--round-seconds`` each, sharing the
+    corpus, until ``--seconds`` are used.  The atheris process itself grows by
+    roughly 100 MB a minute (boilerstrip does not: tests/test_threads.py checks
+    that cleaning does not grow a process), so one long run would end on
+    libFuzzer's memory limit rather than on a finding."""
+    import subprocess
+
+    deadline = time.monotonic() + args.seconds
+    rounds = 0
+    while True:
+        left = int(deadline - time.monotonic())
+        if left < 30:
+            break
+        rounds += 1
+        cmd = [sys.executable, __file__, "--child", "--seconds", str(min(left, args.round_seconds)),
+               "--timeout", str(args.timeout), "--rss-mb", str(args.rss_mb),
+               "--max-len", str(args.max_len), "--workdir", args.workdir] + (
+            ["--model", args.model] if args.model else []) + extra
+        print(f"round {rounds}: {' '.join(cmd[1:])}", flush=True)
+        proc = subprocess.run(cmd)
+        print(f"round {rounds} exited with {proc.returncode}", flush=True)
+    findings = sorted(p.name for p in (Path(args.workdir) / "artifacts").glob("*"))
+    print(json.dumps({"engine": "atheris", "seconds": args.seconds, "rounds": rounds,
+                      "artifacts": findings}), flush=True)
+    return 1 if findings else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("atheris", "hypothesis"), default="atheris")
     parser.add_argument("--seconds", type=int, default=600, help="how long to fuzz")
     parser.add_argument("--timeout", type=int, default=60,
                         help="seconds one input may take (instrumented code runs several times slower)")
-    parser.add_argument("--rss-mb", type=int, default=3072, help="memory limit (atheris)")
+    parser.add_argument("--rss-mb", type=int, default=4096, help="memory limit (atheris)")
     parser.add_argument("--max-len", type=int, default=262144, help="largest input (atheris)")
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "boilerstrip-fuzz"))
     parser.add_argument("--model", default=None, help="model file (default: the bundled model)")
+    parser.add_argument("--round-seconds", type=int, default=600,
+                        help="atheris: restart the fuzzer process this often (see run_rounds)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args()
 
+    if args.engine == "atheris" and not args.child and args.seconds > args.round_seconds:
+        return run_rounds(args, extra)
     if args.engine == "atheris":
         import atheris
 
