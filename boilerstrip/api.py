@@ -130,6 +130,10 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
     ``ValueError`` for arguments of the wrong type or value only.
     """
     _check_args(html, output, threshold, max_bytes)
+    if url is not None:
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a str or None, not {type(url).__name__}")
+        url = to_text(url)  # no lone surrogate or NUL may reach the JSON output
     if isinstance(html, (bytearray, memoryview)):
         html = bytes(html)
     if len(html) > max_bytes:

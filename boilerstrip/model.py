@@ -191,7 +191,10 @@ class Model:
             raise ModelError(f"cannot read model {p}: {exc}") from None
         if size > MAX_MODEL_BYTES:
             raise ModelError(f"{p}: {size} bytes is larger than any boilerstrip model")
-        raw = p.read_bytes()
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:  # a directory, no permission, ...
+            raise ModelError(f"cannot read model {p}: {exc}") from None
         return cls.from_json(raw, source=str(p))
 
     @classmethod

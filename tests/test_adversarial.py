@@ -133,10 +133,20 @@ def test_wrong_html_type_is_a_type_error(bad):
     ({"max_bytes": True}, TypeError),
     ({"model": 42}, TypeError),
     ({"model": "/nonexistent/model.json"}, ValueError),
+    ({"model": ""}, ValueError),  # the current directory
+    ({"model": "/"}, ValueError),
+    ({"url": 42}, TypeError),
+    ({"url": b"http://x"}, TypeError),
 ])
 def test_wrong_argument_values(kwargs, exc):
     with pytest.raises(exc):
         clean(corpus.article_page(), **kwargs)
+
+
+def test_url_is_echoed_clean(model):
+    out = clean(corpus.article_page(), url="http://x/\ud800a\x00b", output="json", model=model)
+    out.encode("utf-8")
+    assert json.loads(out)["url"] == "http://x/ab"
 
 
 def test_threshold_extremes_are_valid(model):
