@@ -14,7 +14,7 @@ import numpy as np
 
 from . import decode, features, parse, render
 from .encoding import to_text
-from .model import Model, load_model
+from .model import Model, ModelError, load_model
 from .segment import Blocks, segment
 
 OUTPUT_FORMATS = ("text", "markdown", "html", "json")
@@ -25,6 +25,8 @@ HEADLINE_OVERLAP = 0.5
 #: Only the first blocks of a page are searched for the headline.
 HEADLINE_SEARCH = 0.6
 _TITLE_IDX = features.FEATURE_NAMES.index("title_overlap")
+_FEATURE_LIST = list(features.FEATURE_NAMES)
+_CONTEXT_LIST = list(decode.CONTEXT_NAMES)
 #: Below this much text, a page that hides its content in ``<noscript>`` (many
 #: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
 NOSCRIPT_FALLBACK_CHARS = 200
@@ -140,6 +142,9 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
         html = html[:max_bytes]
     text = to_text(html)
     m = load_model(model)
+    if m.feature_names != _FEATURE_LIST or m.context_feature_names != _CONTEXT_LIST:
+        raise ModelError(f"{m.source}: the model was trained on other features than this "
+                         "boilerstrip computes; retrain it with this version")
     t = m.threshold if threshold is None else float(threshold)
     if not text.strip():
         a = None
