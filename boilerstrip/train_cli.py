@@ -83,6 +83,11 @@ def _local_imports(path: Path) -> set[str]:
     return out
 
 
+#: Imported on the way but never run while preparing a page (``prepare_page``
+#: calls ``analyse`` with a stand-in model and renders nothing).
+_NOT_PREP = frozenset({"model", "render"})
+
+
 def prep_modules() -> list[Path]:
     """Source files whose code decides what a prepared page holds."""
     pkg = Path(__file__).resolve().parent
@@ -91,7 +96,7 @@ def prep_modules() -> list[Path]:
     while todo:
         name = todo.pop()
         f = pkg / f"{name}.py"
-        if name in seen or not f.is_file():
+        if name in seen or name in _NOT_PREP or not f.is_file():
             continue
         seen.add(name)
         todo.extend(_local_imports(f))

@@ -185,7 +185,13 @@ def main(argv=None) -> int:
     print(md)
     print(f"\nPages of {site} not trained on: {changes['better']} better, "
           f"{changes['worse']} worse, {changes['same']} within 0.005 (page F1).")
+    from boilerstrip.model import default_model_path
+    from boilerstrip.train_cli import bundled_config_path
+
+    sha = (lambda p: hashlib.sha256(Path(str(p)).read_bytes()).hexdigest()[:16])
     doc = {"site": site, "bundled_f1_per_site": f1, "train_pages": sorted(train_ids),
+           "bundled_model_sha256": sha(default_model_path()),
+           "train_config_sha256": sha(bundled_config_path()),
            "user_weight": args.user_weight, "seed": args.seed,
            "command": "python corpus/site_adaptation.py " + " ".join(argv or sys.argv[1:]),
            "groups": {g: {m: s.as_dict() for m, s in r.items()} for g, r in results.items()},
