@@ -2,9 +2,10 @@
 
 One SQLite file per extractor (workers run in parallel, one per extractor, so
 no two processes write the same file).  The key is (extractor, version,
-dataset, page id, input hash) where the input hash covers the page bytes and
-the decoder, so a new library version, a new boilerstrip model, a changed page
-or a changed decoder all miss the cache.
+dataset, page id, input hash) where the input hash is that of the decoded
+page every extractor receives, so a new library version, a new boilerstrip
+model, a changed page or a decoder change that alters a page's text all miss
+the cache.
 """
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def decode(data: bytes) -> str:
 
 
 def decoder_id() -> str:
-    """Identifies the decoder (part of the output cache key)."""
+    """Identifies the decoder (recorded with the results)."""
     if _lib_decode is None:
         return "fallback-1"
     import boilerstrip.encoding as enc
@@ -177,8 +177,9 @@ def gold_text(page: bsd.Page) -> str:
     return bsd.gold_text(page)
 
 
-def page_sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
+def text_sha1(text: str) -> str:
+    """Hash of a decoded page (the cache key's input part)."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- the bundled model's held-out pages ------------------------------------------

@@ -166,20 +166,23 @@ def summary_tables(results: dict) -> str:
         for n in order:
             v = sp[n]
             if not v.get("pages"):
-                rows.append([_name(n), "0", "–", "–", "–", "–", "–", "–", "–", "–"])
+                rows.append([_name(n), "0"] + ["–"] * 9)
                 continue
             ratio = ext.get(n, {}).get("median_vs_boilerstrip")
+            own = (v["peak_rss_mb"] - v["rss_with_pages_mb"]) if v.get("rss_with_pages_mb") else None
             rows.append([_name(n), str(v["pages"]), _f(v["median_ms"], 1), _f(v["p95_ms"], 1),
                          _f(v["mean_ms"], 1), _f(v["pages_per_s"], 1), _f(v["peak_rss_mb"], 0),
-                         _f(ratio, 2), str(v["errors"]), str(v["timeouts"])])
+                         _f(own, 0), _f(ratio, 2), str(v["errors"]), str(v["timeouts"])])
         parts.append(
             f"### Speed and memory\n\n{meta.get('pages')} pages ({meta.get('pages_per_dataset')} "
             f"per set, seeded), each extractor in its own process pinned to core "
             f"{meta.get('core')}, after {meta.get('warmup')} warm-up pages, HTML decoded in memory; "
-            f"per-page limit {meta.get('timeout_s'):g} s. Peak RSS is the process's VmHWM "
-            "(includes the decoded pages, the same for every extractor).\n\n"
+            f"per-page limit {meta.get('timeout_s'):g} s. Peak RSS is the process's VmHWM, "
+            "which includes the decoded pages; *over pages* is peak RSS minus the RSS once "
+            "the pages were loaded, before the extractor was imported.\n\n"
             + _table(["extractor", "pages", "median ms", "p95 ms", "mean ms", "pages/s",
-                      "peak RSS MB", "median ÷ boilerstrip", "errors", "timeouts"], rows))
+                      "peak RSS MB", "over pages MB", "median ÷ boilerstrip", "errors",
+                      "timeouts"], rows))
     return "\n\n".join(parts)
 
 
@@ -225,14 +228,19 @@ def plot(results: dict, path: Path) -> Path | None:
     if not pts:
         return None
     fig, ax = plt.subplots(figsize=(7.5, 5), dpi=110)
+    yspan = max(0.05, max(y for _, _, y in pts) - min(y for _, _, y in pts))
     for n, x, y in pts:
+        # label below-right, unless a close neighbour sits below: then above-right
+        crowded = any(abs(math.log10(x2 / x)) < 0.25 and 0 <= y - y2 < 0.06 * yspan
+                      and n2 != n for n2, x2, y2 in pts)
         if n == OURS:
             ax.scatter([x], [y], s=220, marker="*", color="#d62728", zorder=3, label=OURS)
             ax.annotate(n, (x, y), textcoords="offset points", xytext=(8, 6),
                         fontsize=10, fontweight="bold", color="#d62728")
         else:
             ax.scatter([x], [y], s=50, color="#1f77b4", zorder=2)
-            ax.annotate(n, (x, y), textcoords="offset points", xytext=(6, -12), fontsize=9)
+            ax.annotate(n, (x, y), textcoords="offset points",
+                        xytext=(6, 5) if crowded else (6, -12), fontsize=9)
     ax.set_xscale("log")
     ax.set_xlabel("median ms per page (log scale, one core)")
     ax.set_ylabel(ylabel, fontsize=9 if len(ylabel) > 40 else 10)

@@ -192,12 +192,12 @@ def run(args) -> int:
             return 2
         folder = data.dataset_folder(root, name)
         hashes = {}
-        for p in pages:
-            try:
+        for p in pages:  # key = the text every extractor receives (decoder tweaks that
+            try:         # do not change a page's text keep its cached outputs)
                 raw = p.read_bytes()
             except OSError:
                 raw = b""
-            hashes[p.id] = data.page_sha1(raw + b"\0" + decoder.encode())
+            hashes[p.id] = data.text_sha1(data.decode(raw))
         kinds = data.dataset_gold_kinds(pages)
         held_ids = {p.id for p in pages if prefer is not None and prefer(p)}
         selected[label] = {"name": name, "folder": str(folder), "pages": pages, "total": total,

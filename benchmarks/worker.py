@@ -15,11 +15,13 @@ parent's overall limit.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 from . import data, extractors
@@ -157,6 +159,9 @@ def speed(job: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     mode, job_path, out_path = argv
+    # peers log a warning per odd date or missing language: noise in a benchmark log
+    logging.disable(logging.CRITICAL)
+    warnings.filterwarnings("ignore")
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     try:
         result = accuracy(job) if mode == "accuracy" else speed(job)
