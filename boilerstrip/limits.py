@@ -19,7 +19,9 @@ apart) together with their end tags, as browsers do (Blink caps the tree at
 512 levels); past :data:`MAX_ATTRIBUTES` attributes it keeps the first ones
 plus those the pipeline reads (class, id, style, hidden, ...); past
 :data:`MAX_OPTIONS` options in a ``<select>`` it drops the option tags (the
-pipeline never shows form controls anyway).  Documents within the caps --
+pipeline never shows form controls anyway); and a document with more than
+:data:`MAX_TAGS` tags is cut before the first tag past that count (a bound on
+the parser's memory).  Documents within the caps --
 every real page we have seen, 5,193 of them -- come back unchanged, as the
 same object.
 
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_ATTRIBUTES", "MAX_NESTING", "MAX_OPTIONS", "limit_markup"]
+__all__ = ["MAX_ATTRIBUTES", "MAX_NESTING", "MAX_OPTIONS", "MAX_TAGS", "limit_markup"]
 
 #: Open elements allowed before start tags are dropped (Blink uses 512).
 MAX_NESTING = 512
@@ -41,6 +43,11 @@ MAX_NESTING = 512
 MAX_ATTRIBUTES = 256
 #: ``<option>`` tags kept in one ``<select>``/``<datalist>``.
 MAX_OPTIONS = 1000
+#: The document is cut before its ``MAX_TAGS + 1``-th ``<``: every element
+#: costs the parser ~200 bytes, so 32 MB of ``<td>`` would take 1.3 GB in the
+#: tree alone.  (Real pages have at most tens of thousands of tags; and
+#: segment.MAX_BLOCKS ignores the text after 50,000 blocks anyway.)
+MAX_TAGS = 500_000
 #: Documents this short cannot reach a cost worth the scan.
 SMALL_DOCUMENT = 4096
 #: Pages with fewer tags than this are not scanned for depth: even fully
@@ -107,6 +114,14 @@ def _cut_attributes(tag: str, attrs: str) -> str | None:
     return f"<{tag} {' '.join(kept)}{slash}>"
 
 
+def _nth_lt(html: str, n: int) -> int:
+    """Index of the ``n``-th ``<`` (0-based) of ``html``, which has more than ``n``."""
+    pos = -1
+    for _ in range(n + 1):
+        pos = html.find("<", pos + 1)
+    return pos
+
+
 def _needs_scan(html: str) -> bool:
     """Cheap test (C-speed counts) whether any cap could be exceeded."""
     if html.count("<") > SCAN_TAGS:
@@ -127,7 +142,11 @@ def limit_markup(html: str) -> str:
 
     The input is returned unchanged (the same object) when within every cap.
     """
-    if len(html) <= SMALL_DOCUMENT or not _needs_scan(html):
+    if len(html) <= SMALL_DOCUMENT:
+        return html
+    if html.count("<") > MAX_TAGS:
+        html = html[:_nth_lt(html, MAX_TAGS)]
+    elif not _needs_scan(html):
         return html
     stack: list[str] = []
     dropped: dict[str, int] = {}

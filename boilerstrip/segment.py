@@ -68,6 +68,11 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 #: A block's recorded depth is capped (deep nesting is itself the signal).
 MAX_DEPTH = 255
+#: Blocks kept per page; text after them is ignored, like input past
+#: ``max_bytes``.  Each block costs ~2.3 KB of features, so without a cap a
+#: 32 MB page of ``<td>c`` (6 million blocks) would need ~15 GB.  Real pages
+#: have far fewer (the largest of the 5,193 shared-dataset pages has 6,219).
+MAX_BLOCKS = 50_000
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _WS = re.compile(r"\s+")
@@ -207,7 +212,7 @@ def segment(root) -> Blocks:
 
     def flush():
         nonlocal pieces, link_chars, text_anc, text_tags, text_depth, chars_total
-        text = " ".join("".join(pieces).split())
+        text = " ".join("".join(pieces).split()) if len(out.text) < MAX_BLOCKS else ""
         if text:
             owner = block_stack[-1]
             nb = len(block_stack)

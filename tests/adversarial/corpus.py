@@ -323,7 +323,11 @@ def _cases() -> list[Case]:
           contains=(ARTICLE,), big=True),
         C("siblings-100000", lambda: page("".join(f"<p>Paragraph number {i} of the long page.</p>"
                                                   for i in range(100_000))),
-          "blocks", contains=("Paragraph number 0 of", "Paragraph number 99999 of"), big=True),
+          "blocks", contains=("Paragraph number 0 of", "Paragraph number 49999 of"),
+          forbidden=("Paragraph number 50000 of",), big=True,
+          note="blocks past segment.MAX_BLOCKS (50,000) are ignored"),
+        C("tiny-blocks-4mb", lambda: page("<table><tr>" + "<td>c" * 800_000 + "</table>"), "blocks",
+          contains=("c",), big=True, note="800,000 one-letter cells: memory stays bounded"),
         C("br-soup-100000", lambda: page("<div>" + "line of text<br><br>" * 100_000 + "</div>"),
           "blocks", contains=("line of text",), big=True),
         C("text-node-5mb", lambda: page("<p>" + ("lorem ipsum dolor sit amet " * 200_000) + "</p>"),
