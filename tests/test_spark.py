@@ -83,15 +83,15 @@ def test_clean_dataframe_string_and_binary(spark):
     from boilerstrip.integrations.spark import clean_dataframe
 
     rows = [(t, f"https://n.example/{i}") for i, t in enumerate(TEXTS)] + [(None, "x")]
-    df = spark.createDataFrame(rows, "html string, url string")
-    out = clean_dataframe(df, url_column="url", output="markdown").orderBy("url").collect()
+    df = spark.createDataFrame(rows, "html string, url string").coalesce(1)
+    out = clean_dataframe(df, url_column="url", output="markdown").collect()
     by_url = {r["url"]: r for r in out}
     for i, t in enumerate(TEXTS):
         r = by_url[f"https://n.example/{i}"]
         assert r["text"] == boilerstrip.clean(t, output="markdown") and r["error"] is None
     assert by_url["x"]["text"] is None and by_url["x"]["error"].startswith("TypeError")
 
-    bdf = spark.createDataFrame([(bytearray(b),) for b in EXAMPLES], "html binary")
+    bdf = spark.createDataFrame([(bytearray(b),) for b in EXAMPLES], "html binary").coalesce(1)
     texts = [r["text"] for r in clean_dataframe(bdf, error_column=None).collect()]
     assert sorted(texts) == sorted(boilerstrip.clean(b) for b in EXAMPLES)
     with pytest.raises(KeyError):
