@@ -29,6 +29,7 @@ import codecs
 import re
 import unicodedata
 import zlib
+from functools import lru_cache
 
 __all__ = ["decode_html", "detect_encoding", "lookup_label", "sniff_binary", "to_text"]
 
@@ -37,7 +38,7 @@ PRESCAN_BYTES = 4096
 #: How much of an undeclared document the statistical guess looks at.
 SNIFF_BYTES = 16384
 #: At most this many non-ASCII bytes of it are scored.
-SCORE_CHARS = 3000
+SCORE_CHARS = 2000
 
 # ---------------------------------------------------------------------------
 # Labels -> Python codecs (WHATWG names on the left, for documentation).
@@ -261,12 +262,12 @@ def _utf8(data: bytes, lenient: bool) -> str | None:
 
 
 def _mostly_utf8(data: bytes, text: str | None = None) -> bool:
-    """Mostly valid multi-byte UTF-8 (at least 4 good non-ASCII characters per stray byte)?"""
+    """Mostly valid multi-byte UTF-8 (at least 3 good non-ASCII characters per stray byte)?"""
     if text is None:
         text = data.decode("utf-8", "surrogateescape")
     stray = _count_stray(text)
     good = _count_non_ascii(text) - stray
-    return stray == 0 or (good >= 8 and stray * 4 <= good)
+    return stray == 0 or (good >= 3 and stray * 3 <= good)
 
 
 def _count_stray(text: str) -> int:
@@ -386,6 +387,7 @@ _GOOD_PUNCT = set("\u00a0\u00b4\u00ab\u00bb\u00b7\u00b0\u00a9\u00ae\u00a7\u00b9\
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=8192)
 def _script(ch: str) -> str:
     if ch < "\x80":
         return "LATIN"

@@ -395,3 +395,10 @@ def test_gzip_bomb_is_bounded():
     assert len(member) < 100_000
     out = to_text(member * 6)  # 48 MB inflated
     assert len(out) == MAX_INFLATED_BYTES
+
+
+def test_short_utf8_page_with_one_windows_1252_apostrophe():
+    # three UTF-8 characters and one stray Windows-1252 byte (a real dragnet page)
+    data = "<p>a new sort of “Choose your own adventure” story by Stéphan".encode() + b"<p>Motion\x92s</p>"
+    assert detect_encoding(data) == ("utf-8", "sniffed")
+    assert decode_html(data).endswith("Stéphan<p>Motion’s</p>")
