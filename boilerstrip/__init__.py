@@ -5,7 +5,9 @@
 'Hello world, this is the story.'
 """
 from .api import OUTPUT_FORMATS, clean
+from .batch import CleanError, clean_many
 from .model import Model, load_model
 
 __version__ = "0.1.0"
-__all__ = ["clean", "load_model", "Model", "OUTPUT_FORMATS", "__version__"]
+__all__ = ["clean", "clean_many", "CleanError", "load_model", "Model", "OUTPUT_FORMATS",
+           "__version__"]
