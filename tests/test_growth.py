@@ -54,15 +54,27 @@ def page(shape, size):
         body = "".join("<p>" + sentence * third + "</p>" for _ in range(3))
     return "<html><head><title>Budget</title></head><body>" + body + "</body></html>"
 
+def peak_kb():
+    # VmHWM is the peak of this process image; ru_maxrss would also count the
+    # parent's memory before exec (Linux keeps it across fork and execve)
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 shape, size = sys.argv[1], int(sys.argv[2])
 model = load_model()
 clean(page(shape, 20000), model=model)      # warm-up: model, numpy, caches
 html = page(shape, size)
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss0 = peak_kb()
 t0 = time.process_time()
 out = clean(html, model=model)
 cpu = time.process_time() - t0
-rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss1 = peak_kb()
 print(json.dumps({"bytes": len(html), "cpu": cpu, "rss_kb": rss1 - rss0, "out": len(out)}))
 """
 
@@ -98,8 +110,8 @@ def test_memory_grows_linearly(series):
     shape, runs = series
     big, mid = runs[3], runs[2]
     # peak memory growth per input byte at 20 MB is no worse than at 2 MB
-    # (+2 MB of slack for allocator granularity at the smaller size)
-    assert big["rss_kb"] * KB <= 2.0 * (mid["rss_kb"] * KB + 2 * MB) * (big["bytes"] / mid["bytes"]), runs
+    # (+16 MB of slack for allocator and arena granularity at the smaller size)
+    assert big["rss_kb"] * KB <= 2.0 * (mid["rss_kb"] * KB + 16 * MB) * (big["bytes"] / mid["bytes"]), runs
     # and stays a bounded multiple of the input.  Measured: about 105x for dense
     # blocks (the float64 feature matrix, ~2.3 KB per block, dominates) and
     # 42x for huge text nodes; see docs/robustness.md.  This guards against

@@ -5,7 +5,7 @@
   first calls race; a loaded model is immutable and ``clean`` leaves it as
   it was.
 * Inference (``clean`` with a loaded model) opens no file, no socket, starts
-  no process and evaluates no code; the modules it runs contain no pickle,
+  no process and evaluates no code; the modules it runs (traced) contain no pickle,
   ``eval``/``exec``, network or subprocess use (an AST scan).
 """
 from __future__ import annotations
@@ -168,11 +168,33 @@ def test_inference_touches_no_file_socket_process_or_eval(monkeypatch):
         _job(model, i)
 
 
+_TRACE = r"""
+import gzip, os, sys
+import boilerstrip
+sys.path.insert(0, os.path.join(os.getcwd(), "tests", "adversarial"))
+import corpus
+pages = [c.make() for c in corpus.CASES if not c.big]
+pages.append(gzip.compress(corpus.article_page().encode()))
+boilerstrip.clean("<p>warm up</p>")
+files = set()
+def profile(frame, event, arg):
+    if event == "call":
+        files.add(frame.f_code.co_filename)
+sys.setprofile(profile)
+for page in pages:
+    for fmt in ("text", "markdown", "html", "json"):
+        boilerstrip.clean(page, output=fmt)
+sys.setprofile(None)
+root = os.path.dirname(boilerstrip.__file__)
+for name in sorted(f for f in files if f.startswith(root)):
+    print(name)
+"""
+
+
 def _inference_modules() -> list[Path]:
-    """The boilerstrip modules imported by ``import boilerstrip`` and a clean() call."""
-    code = ("import sys, boilerstrip; boilerstrip.clean('<p>x</p>'); "
-            "print('\\n'.join(sorted(m.__file__ for n, m in sys.modules.items() "
-            "if n.startswith('boilerstrip') and getattr(m, '__file__', None))))")
+    """The boilerstrip modules whose code runs while ``clean`` cleans pages
+    (every adversarial case, every format), traced with ``sys.setprofile``."""
+    code = _TRACE
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           cwd=str(ROOT), timeout=120)
