@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="core the speed runs are pinned to (default: highest available)")
     p.add_argument("--seed", type=int, default=data.DEFAULT_SEED)
 
+    p = sub.add_parser("report", help="re-render results.md and the plot from results.json",
+                       description="Re-render results.md and f1_vs_speed.png from a run's "
+                                   "results.json; --docs also rewrites the 'Latest full run' "
+                                   "section of docs/benchmarks.md.")
+    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    p.add_argument("--docs", metavar="FILE", nargs="?", const="docs/benchmarks.md",
+                   help="docs page whose 'Latest full run' section to rewrite (default docs/benchmarks.md)")
+
     p = sub.add_parser("diff", help="gold vs output for one page, with per-block scores")
     _common(p)
     p.add_argument("dataset")
@@ -70,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         from . import runner
 
         return runner.run(args)
+    if args.command == "report":
+        from . import report, runner
+
+        for p in report.rerender(args.results or runner.DEFAULT_OUT, args.docs):
+            print(f"wrote {p}", file=sys.stderr)
+        return 0
     if args.command == "diff":
         from . import diff
 

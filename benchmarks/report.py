@@ -216,7 +216,15 @@ def markdown(results: dict, level: int = 2) -> str:
 # --- plot ----------------------------------------------------------------------
 
 def plot(results: dict, path: Path) -> Path | None:
-    import matplotlib
+    """Draw the F1-vs-speed plot; ``None`` when there is nothing to draw or
+    matplotlib (in the ``bench`` extra) is not installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        import sys
+
+        print("matplotlib not installed: no plot (pip install -e '.[bench]')", file=sys.stderr)
+        return None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -276,4 +284,27 @@ def write_all(results: dict, out_dir: str | Path) -> list[Path]:
     png = plot(results, out / PNG_NAME)
     if png:
         paths.append(png)
+    return paths
+
+
+DOCS_MARKER = "## Latest full run"
+
+
+def update_docs(results: dict, docs_path: str | Path) -> Path:
+    """Replace the ``## Latest full run`` section (to the end) of the docs page."""
+    path = Path(docs_path)
+    text = path.read_text(encoding="utf-8")
+    head = text.split(DOCS_MARKER)[0].rstrip() + "\n\n"
+    body = markdown(results, level=3)
+    path.write_text(head + DOCS_MARKER + "\n\n" + body, encoding="utf-8")
+    return path
+
+
+def rerender(results_dir: str | Path, docs_path: str | Path | None = None) -> list[Path]:
+    """Rewrite results.md and the plot from results.json (and the docs section)."""
+    results = json.loads((Path(results_dir) / JSON_NAME).read_text(encoding="utf-8"))
+    results["summary"] = summarise(results)
+    paths = write_all(results, results_dir)
+    if docs_path:
+        paths.append(update_docs(results, docs_path))
     return paths
