@@ -154,7 +154,7 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
         if output == "json":
             return render.to_json(Blocks(), [], [], None, url, t, None)
         return ""
-    kept = decode.decide(a.scores, t)
+    kept = decode.decide(a.scores, t, a.blocks)
     if output == "json":
         return render.to_json(a.blocks, a.scores, kept, a.title, url, t, a.headline)
     keep = [i for i in np.nonzero(kept)[0].tolist() if i != a.headline]

@@ -109,7 +109,7 @@ CATEGORY_WEIGHTS = {"fundraising": 0.3, "comments": 0.15, "login": 0.15, "newsle
                     "notifications": 0.08, "cookies": 0.07, "share": 0.1}
 
 #: Share of eligible pages that get insertions.
-AUGMENT_SHARE = 0.7
+AUGMENT_SHARE = 0.5
 #: Insertion points per augmented page.
 MAX_INSERTIONS = 3
 

@@ -115,6 +115,36 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def decide(p_final: np.ndarray, threshold: float) -> np.ndarray:
-    """Keep mask: blocks whose final probability reaches ``threshold``."""
-    return p_final >= threshold
+#: A small container (a box inside the page) whose text is mostly dropped is
+#: dropped whole, unless a block of it is this sure to be content.
+GROUP_SURE = 0.9
+#: ... where "mostly" means less than this share of its words is kept ...
+GROUP_KEPT_SHARE = 0.5
+#: ... and "small" means it holds less than this share of the page's text.
+GROUP_MAX_SHARE = 0.3
+
+
+def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
+    """Keep mask: blocks whose final probability reaches ``threshold``.
+
+    With ``blocks``, containers are decided as units: in a box of two or more
+    blocks that holds a small share of the page (an appeal, a comment, a
+    newsletter box) and whose words are mostly dropped, the remaining blocks
+    are dropped too unless they are very sure (:data:`GROUP_SURE`).
+    """
+    keep = p_final >= threshold
+    if blocks is None or len(p_final) < 2 or not keep.any():
+        return keep
+    parent = np.asarray(blocks.parent)
+    words = np.fromiter(map(len, map(str.split, blocks.text)), dtype=np.float64,
+                        count=len(p_final))
+    _, inv = np.unique(parent, return_inverse=True)
+    n_in = np.bincount(inv)
+    kept_w = np.bincount(inv, weights=words * keep)
+    all_w = np.bincount(inv, weights=words)
+    elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
+    total = max(float(elem_chars[0]), 1.0)
+    share = elem_chars[parent] / total
+    small_box = (n_in[inv] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
+    mostly_dropped = kept_w[inv] < GROUP_KEPT_SHARE * all_w[inv]
+    return keep & ~(small_box & mostly_dropped & (p_final < GROUP_SURE))

@@ -100,7 +100,7 @@ class LabelSession:
         self.title = a.title
         self.blocks = a.blocks
         self.scores = [float(s) for s in a.scores]
-        self.kept = [bool(k) for k in decode.decide(a.scores, self.threshold)]
+        self.kept = [bool(k) for k in decode.decide(a.scores, self.threshold, a.blocks)]
         self.headline = a.headline
         self.lock = threading.Lock()
         self.saved_as: str | None = None

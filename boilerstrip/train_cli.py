@@ -262,14 +262,14 @@ def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True,
 
 def evaluate_pages(predict, pages, threshold: float) -> dict:
     """Block accuracy and benchmark-metric F1 of ``predict(page) -> probs`` on pages."""
-    from . import metrics
+    from . import decode, metrics
     from .api import find_headline
 
     correct = total = 0.0
     scores = []
     for p in pages:
         prob = predict(p)
-        kept = prob >= threshold
+        kept = decode.decide(prob, threshold, p.blocks)
         known = p.y >= 0
         correct += float((p.w * (kept == (p.y == 1)))[known].sum())
         total += float(p.w[known].sum())

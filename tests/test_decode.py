@@ -33,3 +33,16 @@ def test_context_features_shape_and_run_membership():
 
 def test_decide_threshold():
     assert decode.decide(np.array([0.2, 0.5, 0.7]), 0.5).tolist() == [False, True, True]
+
+
+def test_decide_drops_a_mostly_dropped_small_box_whole():
+    html = ("<div class='body'>" + "".join(f"<p>{'article words ' * 40}</p>" for _ in range(6))
+            + "<div class='box'><p>" + "appeal words " * 20 + "</p><p>" + "more appeal " * 20
+            + "</p><p>" + "last appeal " * 5 + "</p></div></div>")
+    b = segment(parse(html).body)
+    p = np.array([0.99] * 6 + [0.7, 0.1, 0.05])
+    assert decode.decide(p, 0.5).tolist() == [True] * 7 + [False, False]
+    assert decode.decide(p, 0.5, b).tolist() == [True] * 6 + [False] * 3
+    # a very sure block survives, and a box that is mostly kept is left alone
+    assert decode.decide(np.array([0.99] * 6 + [0.95, 0.1, 0.05]), 0.5, b)[6]
+    assert decode.decide(np.array([0.99] * 6 + [0.7, 0.8, 0.05]), 0.5, b)[6:8].all()
