@@ -332,6 +332,8 @@ def add_arguments(p):
                    help=f"share of pages held out for validation (default {DEFAULT_HOLDOUT})")
     p.add_argument("--jobs", type=int, default=1, help="parallel page preparation")
     p.add_argument("--card", help="also write a model card (Markdown) here")
+    p.add_argument("--no-card", action="store_true",
+                   help="do not write the config's model card (e.g. when -o is a scratch file)")
     p.add_argument("--report", help="write the validation report (JSON) here")
     p.add_argument("--cache", metavar="DIR", default=None,
                    help=f"prepared-page cache (default ${CACHE_ENV} or ~/.cache/boilerstrip/pages)")
@@ -490,7 +492,7 @@ def run(args) -> int:
         full["bundled"] = _compare_bundled(held, sorted({p.corpus for p in pages}))
     if args.report:
         Path(args.report).write_text(json.dumps(full, indent=2) + "\n")
-    card = args.card or (cfg.get("card") if base is None else None)
+    card = args.card or (cfg.get("card") if base is None and not args.no_card else None)
     if card:
         from .modelcard import write_card
 

@@ -1,6 +1,6 @@
 """Site adaptation experiment: do a few labeled pages of one site fix that site?
 
-    python corpus/site_adaptation.py [--site SITE] [--train-pages 8] [--user-weight 20] [--jobs 2]
+    python corpus/site_adaptation.py [--site SITE] [--train-pages 8] [--user-weight 5 20] [--jobs 2]
 
 1. Score the bundled model on each site of ``cleanportaleval`` (four news portals,
    12-30 pages each; the page ids carry the site) and take the worst one
@@ -10,10 +10,17 @@
    symlinks into the shared datasets, nothing is copied).
 3. Train ``boilerstrip train --base default SITE-CORPUS --user-holdout 0`` on it:
    the bundled model's recipe (models/train_config.json) plus these pages,
-   each weighing ``--user-weight`` base pages.
-4. Score the bundled and the adapted model on the rest of that site, on the
-   other sites, on every other evaluation-only set (dragnet test, l3s_gn1,
-   cleaneval final) and on the held-out pages of the training sets.
+   each weighing ``--user-weight`` base pages (one model per weight given).
+   As the baseline, train the recipe alone (``boilerstrip train --config
+   models/train_config.json``): the same data and code without the site's
+   pages, so that the comparison shows what the pages did and nothing else.
+4. Score the bundled, the baseline and the adapted models on the rest of that
+   site, on the other sites, on every other evaluation-only set (dragnet test,
+   l3s_gn1, cleaneval final) and on the held-out pages of the training sets;
+   F1 differences come with a paired bootstrap standard deviation over pages.
+
+Models are kept in ``.cache/site_adaptation/`` under a name that covers the
+recipe, the code and the settings, so a second run reuses them.
 
 Prints a Markdown table (docs/corpus.md quotes it) and writes everything to
 ``.cache/site_adaptation/results.json``.  The adapted model is an
@@ -36,7 +43,8 @@ sys.path.insert(0, str(ROOT))
 from boilerstrip import evaluate as ev  # noqa: E402
 from boilerstrip.datasets import dataset_path, gold_text, load_corpus  # noqa: E402
 from boilerstrip.model import load_model  # noqa: E402
-from boilerstrip.train_cli import default_cache_dir, model_predictor  # noqa: E402
+from boilerstrip.train_cli import (bundled_config_path, default_cache_dir,  # noqa: E402
+                                   model_predictor)
 
 WORK = ROOT / ".cache" / "site_adaptation"
 SET = "cleanportaleval"
@@ -97,36 +105,92 @@ def fmt(x) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def table(results: dict) -> str:
-    lines = ["| pages scored | n | bundled P | R | F1 | adapted P | R | F1 | F1 change |",
-             "|---|---|---|---|---|---|---|---|---|"]
+def _f1(rows, idx) -> float:
+    precs = [rows[i]["precision"] for i in idx if rows[i].get("precision") is not None]
+    recs = [rows[i]["recall"] for i in idx if rows[i].get("recall") is not None]
+    p = sum(precs) / len(precs) if precs else 0.0
+    r = sum(recs) / len(recs) if recs else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def paired_delta_std(a, b, n_boot: int = 300, seed: int = 0) -> float:
+    """Bootstrap standard deviation of F1(b) - F1(a) over pages resampled together."""
+    import numpy as np
+
+    ra = [r for r in a.per_page if "f1" in r]
+    rb = [r for r in b.per_page if "f1" in r]
+    if not ra:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    n = len(ra)
+    deltas = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, n, n)
+        deltas.append(_f1(rb, idx) - _f1(ra, idx))
+    return float(np.std(deltas))
+
+
+def table(results: dict, names: list) -> str:
+    """F1 of every model on every group; changes against the baseline with their
+    paired bootstrap standard deviation."""
+    head = "| pages scored | n | " + " | ".join(names) + " |"
+    lines = [head, "|---|---|" + "---|" * len(names)]
     for group, by_model in results.items():
-        b, a = by_model["bundled"].shingle, by_model["adapted"].shingle
-        n = by_model["bundled"].pages
-        lines.append(f"| {group} | {n} | {fmt(b['precision'])} | {fmt(b['recall'])} | "
-                     f"{fmt(b['f1'])} | {fmt(a['precision'])} | {fmt(a['recall'])} | "
-                     f"{fmt(a['f1'])} | {a['f1'] - b['f1']:+.3f} |")
+        base = by_model["baseline"]
+        cells = []
+        for m in names:
+            f1 = by_model[m].shingle["f1"]
+            cell = fmt(f1)
+            if m not in ("bundled", "baseline"):
+                d = f1 - base.shingle["f1"]
+                cell += f" ({d:+.3f} ± {paired_delta_std(base, by_model[m]):.3f})"
+            cells.append(cell)
+        lines.append(f"| {group} | {by_model['bundled'].pages} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def page_changes(by_model: dict) -> dict:
+def page_changes(before, after) -> dict:
     """How many pages got better / worse / stayed (page F1, 0.005 tolerance)."""
-    b = {r["id"]: r.get("f1") for r in by_model["bundled"].per_page}
-    a = {r["id"]: r.get("f1") for r in by_model["adapted"].per_page}
+    b = {r["id"]: r.get("f1") for r in before.per_page}
+    a = {r["id"]: r.get("f1") for r in after.per_page}
     up = sum(1 for k in b if a[k] is not None and a[k] > b[k] + 0.005)
     down = sum(1 for k in b if a[k] is not None and a[k] < b[k] - 0.005)
     return {"better": up, "worse": down, "same": len(b) - up - down}
+
+
+def run_key() -> str:
+    """Names the recipe + code + scikit-learn a model was trained with."""
+    import sklearn
+
+    from boilerstrip import train_cli
+
+    h = hashlib.sha256(bundled_config_path().read_bytes())
+    h.update(train_cli.code_fingerprint().encode() + sklearn.__version__.encode())
+    h.update(Path(train_cli.__file__).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def train_model(path: Path, args: list, jobs: int) -> None:
+    """Run ``boilerstrip train ARGS -o PATH`` unless PATH exists (same key, same model)."""
+    if path.is_file():
+        log(f"reusing {path.name}")
+        return
+    cmd = [sys.executable, "-m", "boilerstrip", "train", *args, "-o", str(path),
+           "--jobs", str(jobs), "--no-progress", "--report", str(path.with_suffix(".report.json"))]
+    log("running: boilerstrip " + " ".join(cmd[3:]))
+    t0 = time.time()
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    log(f"trained in {time.time() - t0:.0f}s")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", help="site to adapt to (default: the bundled model's worst)")
     ap.add_argument("--train-pages", type=int, default=8)
-    ap.add_argument("--user-weight", type=float, default=20.0)
+    ap.add_argument("--user-weight", type=float, nargs="+", default=[20.0],
+                    help="weight of each site page (several: one model each)")
     ap.add_argument("--seed", type=int, default=0, help="which pages of the site train")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--reuse", action="store_true",
-                    help="keep an adapted model trained earlier with the same settings")
     args = ap.parse_args(argv)
     cache = default_cache_dir()
     bundled = load_model()
@@ -147,27 +211,25 @@ def main(argv=None) -> int:
     site_pages = [p for p in all_pages if site_of(p.id) == site]
     train = pick_training_pages(site_pages, args.train_pages, args.seed)
     train_ids = {p.id for p in train}
-    tag = f"{site}-n{args.train_pages}-w{args.user_weight:g}-s{args.seed}"
+    tag = f"{site}-n{args.train_pages}-s{args.seed}"
     corpus_dir = WORK / f"site-{tag}"
     build_site_corpus(corpus_dir, train)
     log(f"site {site}: training on {len(train)} of {len(site_pages)} pages: "
         f"{', '.join(sorted(train_ids))}")
 
-    # 3. site adaptation with the documented command
-    model_path = WORK / f"adapted-{tag}.json"
-    report_path = WORK / f"train-report-{tag}.json"
-    if not (args.reuse and model_path.is_file()):
-        cmd = [sys.executable, "-m", "boilerstrip", "train", "--base", "default",
-               str(corpus_dir), "-o", str(model_path), "--user-weight", f"{args.user_weight:g}",
-               "--user-holdout", "0", "--jobs", str(args.jobs), "--report", str(report_path),
-               "--no-progress"]
-        log("running: " + " ".join(cmd[1:]))
-        t0 = time.time()
-        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        log(f"trained in {time.time() - t0:.0f}s")
-    adapted = load_model(model_path)
+    # 3. the baseline (the recipe alone) and the site adaptation, with the documented commands
+    key = run_key()
+    base_path = WORK / f"base-{key}.json"
+    train_model(base_path, ["--config", str(bundled_config_path()), "--no-card"], args.jobs)
+    adapted = {}
+    for w in args.user_weight:
+        path = WORK / f"adapted-{tag}-w{w:g}-{key}.json"
+        train_model(path, ["--base", "default", str(corpus_dir), "--user-weight", f"{w:g}",
+                           "--user-holdout", "0"], args.jobs)
+        adapted[f"site pages x{w:g}"] = load_model(path)
+    models = {"bundled": bundled, "baseline": load_model(base_path), **adapted}
 
-    # 4. both models on everything else
+    # 4. all models on everything else
     groups = {f"{site}: the other {len(site_pages) - len(train)} pages":
               (SET, [p for p in site_pages if p.id not in train_ids]),
               f"{SET}: the other sites": (SET, [p for p in all_pages if site_of(p.id) != site])}
@@ -178,23 +240,25 @@ def main(argv=None) -> int:
     for name in TRAINED_SETS:
         groups[f"{name} (held out)"] = (name, ev.select_pages(
             name, held_out_share=share, trained_on={name}))
-    results = score_groups(groups, {"bundled": bundled, "adapted": adapted}, args.jobs, cache)
+    results = score_groups(groups, models, args.jobs, cache)
     site_group = next(iter(groups))
-    changes = page_changes(results[site_group])
-    md = table(results)
+    md = table(results, list(models))
+    changes = {m: page_changes(results[site_group]["baseline"], results[site_group][m])
+               for m in adapted}
     print(md)
-    print(f"\nPages of {site} not trained on: {changes['better']} better, "
-          f"{changes['worse']} worse, {changes['same']} within 0.005 (page F1).")
+    for m, c in changes.items():
+        print(f"\n{site} pages not trained on, {m} vs baseline: {c['better']} better, "
+              f"{c['worse']} worse, {c['same']} within 0.005 (page F1).")
     from boilerstrip.model import default_model_path
-    from boilerstrip.train_cli import bundled_config_path
 
     sha = (lambda p: hashlib.sha256(Path(str(p)).read_bytes()).hexdigest()[:16])
     doc = {"site": site, "bundled_f1_per_site": f1, "train_pages": sorted(train_ids),
            "bundled_model_sha256": sha(default_model_path()),
-           "train_config_sha256": sha(bundled_config_path()),
-           "user_weight": args.user_weight, "seed": args.seed,
-           "command": "python corpus/site_adaptation.py " + " ".join(argv or sys.argv[1:]),
-           "groups": {g: {m: s.as_dict() for m, s in r.items()} for g, r in results.items()},
+           "train_config_sha256": sha(bundled_config_path()), "run_key": key,
+           "user_weights": args.user_weight, "seed": args.seed,
+           "command": "python corpus/site_adaptation.py " + " ".join(sys.argv[1:]),
+           "groups": {g: {m: s.as_dict(per_page=True) for m, s in r.items()}
+                      for g, r in results.items()},
            "site_page_changes": changes, "table": md}
     (WORK / "results.json").write_text(json.dumps(doc, indent=2) + "\n")
     return 0
