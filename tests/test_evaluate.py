@@ -148,3 +148,17 @@ def test_scores_a_shared_set_like_the_benchmark():
     for p, row in zip(pages, res.per_page):
         s = metrics.score_page(boilerstrip.clean(p.read_bytes()), gold_text(p))
         assert row["f1"] == round(s.f1, 4)
+
+
+def test_evaluate_needs_no_scikit_learn():
+    """Scoring a model is not training: it runs without scikit-learn installed."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['sklearn'] = None\n"
+            "from boilerstrip.cli import main\n"
+            f"sys.exit(main(['evaluate', {str(EXAMPLE)!r}, '--no-cache', '--jobs', '1']))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=EXAMPLE.parent.parent)
+    assert r.returncode == 0, r.stderr
+    assert "example" in r.stdout
