@@ -395,6 +395,10 @@ def run(args) -> int:
         return _fail(f"corpus names must differ (folder names): {', '.join(names)}")
     if args.check_only:
         return _check_only(corpora, args)
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return _fail("training needs scikit-learn: pip install 'boilerstrip[train]'")
     # the bundled model's output and card are never written under --base
     output = args.output or (cfg.get("output") if base is None else None)
     if not output:

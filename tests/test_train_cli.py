@@ -342,3 +342,13 @@ def test_clean_refuses_a_model_for_other_features(tmp_path):
     path.write_text(json.dumps(spec))
     with pytest.raises(ModelError, match="features"):
         boilerstrip.clean(HTML, model=str(path))
+
+
+def test_training_without_scikit_learn_says_what_to_install(tmp_path):
+    code = ("import sys; sys.modules['sklearn'] = None\n"
+            "from boilerstrip.cli import main\n"
+            f"sys.exit(main(['train', {str(EXAMPLE)!r}, '-o', {str(tmp_path / 'm.json')!r}]))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2
+    assert "training needs scikit-learn: pip install 'boilerstrip[train]'" in r.stderr
+    assert not (tmp_path / "m.json").exists()
