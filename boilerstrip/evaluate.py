@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import metrics
+from . import decode, metrics
 
 
 @dataclass
@@ -80,7 +80,7 @@ def score_prepared(corpus: str, items, predict, threshold: float) -> CorpusScore
             row["error"] = err
         else:
             prob = predict(pd)
-            kept = prob >= threshold
+            kept = decode.decide(prob, threshold, pd.blocks)
             text = output_text(pd, kept)
             known = pd.y >= 0
             if known.any():
