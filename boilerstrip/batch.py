@@ -188,11 +188,23 @@ def _clean_chunk(chunk: list[tuple[int, Any]], opts: _Options) -> list:
 
 
 def read_html_file(path: str | os.PathLike) -> bytes:
-    """The bytes of an HTML file, gunzipped when it starts with the gzip magic."""
+    """The bytes of an HTML file, gunzipped when it starts with the gzip magic
+    (bounded, like clean() itself: a gzip bomb cannot take all memory)."""
     with open(path, "rb") as fh:
         data = fh.read()
     if data[:2] == _GZIP_MAGIC:
-        data = gzip.decompress(data)
+        import zlib
+
+        from .encoding import MAX_INFLATED_BYTES
+
+        z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            out = z.decompress(data, MAX_INFLATED_BYTES)
+        except zlib.error as exc:
+            raise gzip.BadGzipFile(f"corrupt gzip data: {exc}") from None
+        if not z.eof and not z.unconsumed_tail:
+            raise EOFError("truncated gzip file")
+        data = out                                     # past the bound: cut, like max_bytes
     return data
 
 
