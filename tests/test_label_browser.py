@@ -151,7 +151,7 @@ def test_click_shift_click_keyboard_then_save(labeling, tmp_path):
     # reset returns to the model; saving again replaces the record
     page.click("#reset")
     page.click("#save")
-    page.wait_for_function("document.getElementById('status').textContent.includes('replaced')")
+    page.wait_for_selector("#status.ok:has-text('replaced the earlier record')")
     recs = [json.loads(line) for line in (corpus / "gold.jsonl").read_text().splitlines()]
     assert len(recs) == 1 and [e["label"] for e in recs[0]["labels"]] == \
         [int(k) for k in session.kept]
