@@ -42,6 +42,24 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         "`with`/`without` snippets (boilerstrip/labels.py).",
         "The evaluation-only sets (dragnet, l3s_gn1, cleaneval, cleanportaleval) are never "
         "used for training.",
+    ]
+    cfg = {}
+    if config_path and Path(config_path).is_file():
+        import json
+
+        cfg = json.loads(Path(config_path).read_text())
+    if cfg.get("page_types"):
+        lines.append("Page types kept: " + "; ".join(
+            f"{c}: {', '.join(t)}" for c, t in sorted(cfg["page_types"].items()))
+            + " (forum, listing and service pages teach that user posts and link lists "
+              "are content, which is wrong for news).")
+    if cfg.get("augment"):
+        lines.append("Augmentation: synthetic in-article appeals, comment prompts, sign-in "
+                     "notices, newsletter/notification/cookie/share boxes inserted into half "
+                     "of the training pages, labeled boilerplate (boilerstrip/augment.py). "
+                     "User-comment snippets (trafilatura_eval) label comment blocks as "
+                     "boilerplate.")
+    lines += [
         "",
         "## Parameters",
         f"Seed {meta['seed']}; scikit-learn {meta.get('sklearn', '?')} at training time"
@@ -56,15 +74,19 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         "## Validation on held-out pages",
         "Block accuracy is weighted like training (per page, half by words, half by "
         "blocks); F1 is the article-extraction-benchmark shingle metric on pages with full "
-        "gold text.",
+        "gold text (\u2013 where a set has snippets only: its blocks are labeled from "
+        "`with`/`without` snippets, so it has block accuracy but no page F1).",
         "",
         "| corpus | pages | pages with text | block accuracy | precision | recall | F1 |",
         "|---|---|---|---|---|---|---|",
     ]
     for c, r in list(v["corpora"].items()) + [("all", v["all"])]:
+        if r["pages_with_text"]:
+            prf = f"{r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f}"
+        else:
+            prf = "– | – | –"   # snippet-only gold: block accuracy only
         lines.append(f"| {c} | {r['pages']} | {r['pages_with_text']} | "
-                     f"{r['block_accuracy']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} | "
-                     f"{r['f1']:.3f} |")
+                     f"{r['block_accuracy']:.3f} | {prf} |")
     lines += [
         "",
         "## Retrain",
