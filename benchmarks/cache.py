@@ -38,7 +38,8 @@ class Entry:
     status: str
     output: str
     error: str | None
-    seconds: float | None
+    seconds: float | None          # wall time
+    cpu_seconds: float | None = None  # process CPU time (not stored in the cache)
 
 
 def _safe(name: str) -> str:

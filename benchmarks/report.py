@@ -166,23 +166,26 @@ def summary_tables(results: dict) -> str:
         for n in order:
             v = sp[n]
             if not v.get("pages"):
-                rows.append([_name(n), "0"] + ["–"] * 9)
+                rows.append([_name(n), "0"] + ["–"] * 10)
                 continue
             ratio = ext.get(n, {}).get("median_vs_boilerstrip")
             own = (v["peak_rss_mb"] - v["rss_with_pages_mb"]) if v.get("rss_with_pages_mb") else None
             rows.append([_name(n), str(v["pages"]), _f(v["median_ms"], 1), _f(v["p95_ms"], 1),
-                         _f(v["mean_ms"], 1), _f(v["pages_per_s"], 1), _f(v["peak_rss_mb"], 0),
+                         _f(v["mean_ms"], 1), _f(v["pages_per_s"], 1),
+                         _f(v.get("wall_median_ms"), 1), _f(v["peak_rss_mb"], 0),
                          _f(own, 0), _f(ratio, 2), str(v["errors"]), str(v["timeouts"])])
         parts.append(
             f"### Speed and memory\n\n{meta.get('pages')} pages ({meta.get('pages_per_dataset')} "
             f"per set, seeded), each extractor in its own process pinned to core "
             f"{meta.get('core')}, after {meta.get('warmup')} warm-up pages, HTML decoded in memory; "
-            f"per-page limit {meta.get('timeout_s'):g} s. Peak RSS is the process's VmHWM, "
+            f"per-page limit {meta.get('timeout_s'):g} s. Times are the process's CPU time "
+            "per page (what other jobs on a shared machine do not inflate); *wall median* is "
+            "the elapsed time. Peak RSS is the process's VmHWM, "
             "which includes the decoded pages; *over pages* is peak RSS minus the RSS once "
             "the pages were loaded, before the extractor was imported.\n\n"
             + _table(["extractor", "pages", "median ms", "p95 ms", "mean ms", "pages/s",
-                      "peak RSS MB", "over pages MB", "median ÷ boilerstrip", "errors",
-                      "timeouts"], rows))
+                      "wall median ms", "peak RSS MB", "over pages MB", "median ÷ boilerstrip",
+                      "errors", "timeouts"], rows))
     return "\n\n".join(parts)
 
 
@@ -192,6 +195,19 @@ def extractor_table(results: dict) -> str:
         status = "ok" if i["status"] == "ok" else f"{i['status']}: {i.get('reason')}"
         rows.append([_name(n), i.get("version") or "–", i.get("note") or "–", status])
     return _table(["extractor", "version", "settings", "status"], rows)
+
+
+def _timing(m: dict) -> str:
+    """Where the run's time went (wall and CPU), when recorded."""
+    parts = []
+    if m.get("accuracy_cpu_seconds") is not None:
+        parts.append(f"accuracy {m['accuracy_seconds']:.0f} s wall / "
+                     f"{m['accuracy_cpu_seconds']:.0f} s CPU in {m['accuracy_jobs']} workers")
+    sp = m.get("speed") or {}
+    if sp.get("seconds") is not None:
+        parts.append(f"speed {sp['seconds']:.0f} s wall"
+                     + (f" / {sp['cpu_seconds']:.0f} s CPU" if sp.get("cpu_seconds") is not None else ""))
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def markdown(results: dict, level: int = 2) -> str:
@@ -204,7 +220,7 @@ def markdown(results: dict, level: int = 2) -> str:
              f"{mach.get('platform')}, Python {mach.get('python')}; load average at start "
              f"{mach.get('load_avg_at_start')}  \n"
              f"Decoder: {m['decoder']}; seed {m['seed']}; bootstrap {m['bootstrap_resamples']} "
-             f"resamples; run time {m['total_seconds']:.0f} s")
+             f"resamples; run time {m['total_seconds']:.0f} s{_timing(m)}")
     body = [intro, f"{h} Extractors\n\n" + extractor_table(results),
             f"{h} Summary\n\n" + summary_tables(results).replace("### ", "#" * (level + 1) + " "),
             f"{h} Per dataset\n\n" + "\n\n".join(
@@ -250,7 +266,7 @@ def plot(results: dict, path: Path) -> Path | None:
             ax.annotate(n, (x, y), textcoords="offset points",
                         xytext=(6, 5) if crowded else (6, -12), fontsize=9)
     ax.set_xscale("log")
-    ax.set_xlabel("median ms per page (log scale, one core)")
+    ax.set_xlabel("median CPU ms per page (log scale, one core)")
     ax.set_ylabel(ylabel, fontsize=9 if len(ylabel) > 40 else 10)
     ys = [y for _, _, y in pts]
     ax.set_ylim(max(0.0, min(ys) - 0.05), min(1.0, max(ys) + 0.05))

@@ -24,7 +24,7 @@ from .cache import DEFAULT_CACHE, OutputCache
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 #: Pages per dataset in the speed sample.
-DEFAULT_SPEED_PAGES = 50
+DEFAULT_SPEED_PAGES = 40
 #: Per-page time limit (seconds).
 DEFAULT_TIMEOUT = 30.0
 #: Pages run before timing starts, in the speed worker.
@@ -87,6 +87,14 @@ def git_commit() -> str | None:
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished worker processes."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _child_env() -> dict:
@@ -220,7 +228,9 @@ def run(args) -> int:
         acc_workers.append((e, "accuracy", job, tmp, f"{len(acc_workers)}", n * args.timeout + 600))
     log(f"accuracy: {len(active)} extractors, {jobs} at a time, cache {cache_dir}")
     t0 = time.time()
+    cpu0 = _children_cpu()
     acc_results = run_workers(acc_workers, jobs)
+    acc_cpu = _children_cpu() - cpu0
     for e, r in acc_results.items():
         if r.get("error"):
             log(f"  {e}: ERROR {r['error'].strip().splitlines()[-1]}")
@@ -251,6 +261,7 @@ def run(args) -> int:
                       "warmup": args.warmup, "core": core, "timeout_s": args.timeout}
         log(f"speed: {len(sample)} pages, pinned to core {core}, one extractor at a time")
         t0 = time.time()
+        cpu1 = _children_cpu()
         for e in active:
             job = {"extractor": e, "pages": sample, "warmup": args.warmup,
                    "timeout": args.timeout, "core": core}
@@ -260,15 +271,19 @@ def run(args) -> int:
                 log(f"  {e}: ERROR {r['error'].strip().splitlines()[-1]}")
                 speed[extractors.label(e)] = {"pages": 0, "error": r["error"]}
                 continue
-            summ = scoring.speed_summary(r["times_ms"], r["status"])
+            summ = scoring.speed_summary(r["cpu_ms"], r["status"])
+            wall = scoring.speed_summary(r["times_ms"], r["status"])
+            summ.update({"wall_median_ms": wall["median_ms"], "wall_p95_ms": wall["p95_ms"],
+                         "wall_pages_per_s": wall["pages_per_s"]})
             summ.update({"peak_rss_mb": (r.get("peak_rss_kb") or 0) / 1024,
                          "rss_with_pages_mb": (r.get("rss_with_pages_kb") or 0) / 1024,
                          "import_s": r.get("import_s"),
-                         "per_dataset": scoring.per_dataset_median(r["datasets"], r["times_ms"])})
+                         "per_dataset": scoring.per_dataset_median(r["datasets"], r["cpu_ms"])})
             speed[extractors.label(e)] = summ
-            log(f"  {e}: median {summ['median_ms']:.1f} ms, p95 {summ['p95_ms']:.1f} ms, "
-                f"peak RSS {summ['peak_rss_mb']:.0f} MB")
+            log(f"  {e}: median {summ['median_ms']:.1f} ms CPU ({summ['wall_median_ms']:.1f} wall), "
+                f"p95 {summ['p95_ms']:.1f} ms, peak RSS {summ['peak_rss_mb']:.0f} MB")
         speed_meta["seconds"] = time.time() - t0
+        speed_meta["cpu_seconds"] = round(_children_cpu() - cpu1, 1)
 
     # -- score
     log("scoring")
@@ -276,6 +291,7 @@ def run(args) -> int:
     for lbl, s in selected.items():
         kinds = s["kinds"]
         per_ext, per_ext_held = {}, {}
+        gold_shingles: dict = {}
         held_pages = [p for p in s["pages"] if p.id in s["held_ids"]]
         for e in active:
             cache = OutputCache(cache_dir, extractors.label(e))
@@ -284,10 +300,11 @@ def run(args) -> int:
             cache.close()
             per_ext[extractors.label(e)] = scoring.score_dataset(
                 s["pages"], outs, shingle=kinds.has_text, snippet=kinds.has_snippets,
-                seed=args.seed).as_dict()
+                seed=args.seed, gold_shingles=gold_shingles).as_dict()
             if held_pages:
                 r = scoring.score_dataset(held_pages, outs, shingle=kinds.has_text,
-                                          snippet=kinds.has_snippets, seed=args.seed).as_dict()
+                                          snippet=kinds.has_snippets, seed=args.seed,
+                                          gold_shingles=gold_shingles).as_dict()
                 r.pop("per_page")
                 per_ext_held[extractors.label(e)] = r
         results_ds[lbl] = {
@@ -315,6 +332,7 @@ def run(args) -> int:
             "bootstrap_resamples": scoring.N_BOOT,
             "accuracy_jobs": jobs,
             "accuracy_seconds": round(acc_seconds, 1),
+            "accuracy_cpu_seconds": round(acc_cpu, 1),
             "speed": speed_meta,
             "total_seconds": round(time.time() - t_start, 1),
         },

@@ -38,8 +38,15 @@ class DatasetScore:
 
 
 def score_dataset(pages, outputs: dict, *, shingle: bool, snippet: bool,
-                  seed: int = data.DEFAULT_SEED, n_boot: int = N_BOOT) -> DatasetScore:
-    """``outputs`` maps page id -> cache Entry (or None when missing)."""
+                  seed: int = data.DEFAULT_SEED, n_boot: int = N_BOOT,
+                  gold_shingles: dict | None = None) -> DatasetScore:
+    """``outputs`` maps page id -> cache Entry (or None when missing).
+
+    ``gold_shingles`` (page id -> shingle multiset) is filled and reused, so
+    scoring many extractors on the same pages builds each gold multiset once.
+    """
+    if gold_shingles is None:
+        gold_shingles = {}
     page_scores = []
     snip_total = metrics.SnippetCounts()
     pp: dict[str, list] = {"status": [], "out_chars": []}
@@ -58,7 +65,10 @@ def score_dataset(pages, outputs: dict, *, shingle: bool, snippet: bool,
         pp["status"].append(status)
         pp["out_chars"].append(len(text))
         if shingle:
-            s = metrics.score_page(text, data.gold_text(page))
+            sg = gold_shingles.get(page.id)
+            if sg is None:
+                sg = gold_shingles[page.id] = metrics.shingles(data.gold_text(page))
+            s = metrics.score_counts(metrics.shingles(text), sg)
             page_scores.append(s)
             pp["precision"].append(None if s.pred_empty else _r(s.precision))
             pp["recall"].append(None if s.gold_empty else _r(s.recall))

@@ -67,7 +67,11 @@ class PageScore:
 
 
 def score_page(pred: str, gold: str) -> PageScore:
-    sp, sg = shingles(pred), shingles(gold)
+    return score_counts(shingles(pred), shingles(gold))
+
+
+def score_counts(sp: Counter, sg: Counter) -> PageScore:
+    """:func:`score_page` on shingle multisets already built (reuse the gold's)."""
     tp = sum((sp & sg).values())
     fp = sum((sp - sg).values())
     fn = sum((sg - sp).values())

@@ -213,7 +213,11 @@ def test_run_one_reports_errors_timeouts_and_wrong_types():
     assert e.status == "error" and "ZeroDivisionError" in e.error and e.output == ""
     assert run_one(slow, "x", 0.2).status == "timeout"
     assert run_one(swallowing, "x", 0.2).status == "timeout"
-    assert run_one(lambda h: None, "x", 5) == Entry("ok", "", None, pytest.approx(0, abs=1))
+    e = run_one(lambda h: None, "x", 5)
+    assert (e.status, e.output, e.error) == ("ok", "", None)
+    assert 0 <= e.cpu_seconds < 1 and 0 <= e.seconds < 1
+    busy = run_one(lambda h: str(sum(range(3_000_000))), "x", 30)
+    assert busy.cpu_seconds > 0.01 and busy.seconds >= busy.cpu_seconds * 0.5
     assert run_one(lambda h: b"x", "x", 5).status == "error"
 
 
@@ -285,7 +289,7 @@ def fake_results(with_speed: bool = True) -> dict:
                                                       "peer": ds_res(0.75)}}}},
         "speed": ({"boilerstrip": {"pages": 4, "median_ms": 5.0, "p95_ms": 9.0, "mean_ms": 6.0,
                                    "pages_per_s": 160.0, "peak_rss_mb": 80.0, "errors": 0,
-                                   "rss_with_pages_mb": 50.0,
+                                   "rss_with_pages_mb": 50.0, "wall_median_ms": 7.0,
                                    "timeouts": 0},
                    "peer": {"pages": 4, "median_ms": 20.0, "p95_ms": 50.0, "mean_ms": 25.0,
                             "pages_per_s": 40.0, "peak_rss_mb": 60.0, "errors": 1, "timeouts": 0}}
@@ -323,8 +327,8 @@ def test_writers_produce_tables_json_and_plot(tmp_path):
     assert "trained on this set" in wcxb and wcxb.index("| peer") < wcxb.index("| **boilerstrip**")
     assert held.index("| **boilerstrip** | 0.850") < held.index("| peer | 0.750")
     assert "| wcxb held-out F1 |" in md.split("### Accuracy")[1].splitlines()[4]
-    assert "| **boilerstrip** | 4 | 5.0 | 9.0 | 6.0 | 160.0 | 80 | 30 | 1.00 | 0 | 0 |" in md
-    assert "| peer | 4 | 20.0 | 50.0 | 25.0 | 40.0 | 60 | – | 4.00 | 1 | 0 |" in md
+    assert "| **boilerstrip** | 4 | 5.0 | 9.0 | 6.0 | 160.0 | 7.0 | 80 | 30 | 1.00 | 0 | 0 |" in md
+    assert "| peer | 4 | 20.0 | 50.0 | 25.0 | 40.0 | – | 60 | – | 4.00 | 1 | 0 |" in md
     assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -202,3 +202,8 @@ def test_identical_text_scores_exact(text):
     assert s.exact
     if metrics.tokens(text):
         assert s.f1 == 1.0
+
+
+def test_score_counts_equals_score_page():
+    for pred, gold in ((GOLD, GOLD), ("", GOLD), (GOLD + " x y", GOLD), ("a b", "")):
+        assert metrics.score_counts(shingles(pred), shingles(gold)) == score_page(pred, gold)
