@@ -45,10 +45,10 @@ class Analysis:
     headline: int | None
 
 
-def analyse(html: str, model: Model) -> Analysis:
-    """Run parse -> segment -> features -> both model stages on a decoded page."""
+def parse_and_segment(html: str):
+    """``(tree, root, blocks)`` of a decoded page; a page that hides its text in
+    ``<noscript>`` is parsed again with ``noscript`` read as ``div``."""
     tree = parse.parse(html)
-    title = parse.page_title(tree)
     root = tree.body if tree.body is not None else tree.root
     blocks = segment(root)
     if blocks.total_chars < NOSCRIPT_FALLBACK_CHARS and _NOSCRIPT_RE.search(html):
@@ -56,7 +56,14 @@ def analyse(html: str, model: Model) -> Analysis:
         root2 = tree2.body if tree2.body is not None else tree2.root
         blocks2 = segment(root2)
         if blocks2.total_chars > blocks.total_chars:
-            blocks = blocks2
+            return tree2, root2, blocks2
+    return tree, root, blocks
+
+
+def analyse(html: str, model: Model) -> Analysis:
+    """Run parse -> segment -> features -> both model stages on a decoded page."""
+    tree, _, blocks = parse_and_segment(html)
+    title = parse.page_title(tree)
     X = features.compute(blocks, title)
     if len(blocks):
         p1 = model.block.predict_proba(X)

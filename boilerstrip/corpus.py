@@ -258,20 +258,9 @@ def page_blocks(html: str):
 
     Returns ``(tree, root, blocks)``: the parsed document, the node segmented
     and the blocks."""
-    from . import parse
-    from .api import NOSCRIPT_FALLBACK_CHARS, _NOSCRIPT_RE
-    from .segment import segment
+    from .api import parse_and_segment
 
-    tree = parse.parse(html)
-    root = tree.body if tree.body is not None else tree.root
-    blocks = segment(root)
-    if blocks.total_chars < NOSCRIPT_FALLBACK_CHARS and _NOSCRIPT_RE.search(html):
-        tree2 = parse.parse(_NOSCRIPT_RE.sub(r"<\1div", html))
-        root2 = tree2.body if tree2.body is not None else tree2.root
-        blocks2 = segment(root2)
-        if blocks2.total_chars > blocks.total_chars:
-            return tree2, root2, blocks2
-    return tree, root, blocks
+    return parse_and_segment(html)
 
 
 def element_nodes(root) -> list:
