@@ -288,12 +288,14 @@ def worker_pool(n_jobs: int):
     model each one caches is loaded once per process, not once per call.
     """
     try:
-        from joblib.externals.loky import get_reusable_executor
-    except ImportError:  # pragma: no cover - joblib is a dependency of the batch extra
+        from joblib.executor import get_memmapping_executor
+    except ImportError:  # pragma: no cover - joblib is a runtime dependency
         raise ImportError("n_jobs > 1 needs joblib: pip install joblib") from None
 
-    return get_reusable_executor(max_workers=n_jobs, timeout=WORKER_IDLE_TIMEOUT,
-                                 env=WORKER_ENV)
+    # joblib's own accessor for the shared loky pool: joblib.Parallel (used by
+    # training) reuses the same pool in the same process and expects the state
+    # this accessor sets up (a bare loky get_reusable_executor() broke it).
+    return get_memmapping_executor(n_jobs, timeout=WORKER_IDLE_TIMEOUT, env=WORKER_ENV)
 
 
 def _ordered_map(task, chunks: Iterable[list], opts: _Options, n_jobs: int,

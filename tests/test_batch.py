@@ -226,3 +226,15 @@ def test_a_worker_crash_costs_one_item_not_the_batch(items):
         assert got[i] == _expected(batch[i])
     # the pool recovers for the next batch
     assert list(clean_many(items[:4], n_jobs=2, chunksize=1)) == [_expected(x) for x in items[:4]]
+
+
+def test_pool_is_shared_with_joblib_parallel_in_one_process():
+    """clean_many's pool and joblib.Parallel (training) live in one process."""
+    from joblib import Parallel, delayed
+
+    from boilerstrip import clean_many
+
+    pages = ["<p>" + "words of a page " * 20 + f"{i}</p>" for i in range(4)]
+    assert len(list(clean_many(pages, n_jobs=2))) == 4
+    assert Parallel(n_jobs=2)(delayed(len)(p) for p in pages) == [len(p) for p in pages]
+    assert len(list(clean_many(pages, n_jobs=2))) == 4
