@@ -306,13 +306,49 @@ def write_all(results: dict, out_dir: str | Path) -> list[Path]:
 DOCS_MARKER = "## Latest full run"
 
 
-def update_docs(results: dict, docs_path: str | Path) -> Path:
+def headline(results: dict, peers=("trafilatura", "readability")) -> str:
+    """boilerstrip against the named peers: F1 per evaluation-only set, speed ratio."""
+    s = results["summary"]
+    ext = s["extractors"]
+    if OURS not in ext:
+        return ""
+    present = [p for p in peers if p in ext]
+    if not present:
+        return ""
+    lines = []
+    for n in s["evaluation_sets"]:
+        ours = ext[OURS]["f1"].get(n)
+        others = ", ".join(f"{p} {_f(ext[p]['f1'].get(n))}" for p in present)
+        best = max((ext[p]["f1"].get(n) or 0 for p in present), default=0)
+        verdict = "" if ours is None else (" (ahead)" if ours >= best else " (behind)")
+        lines.append(f"- {n} ({results['datasets'][n]['pages']} pages): boilerstrip F1 "
+                     f"{_f(ours)}{verdict}; {others}")
+    for p in present:
+        r, ours_ms, theirs = ext[p].get("median_vs_boilerstrip"), ext[OURS].get("median_ms"), ext[p].get("median_ms")
+        if r:
+            lines.append(f"- speed: boilerstrip {_f(ours_ms, 1)} ms median per page, {p} "
+                         f"{_f(theirs, 1)} ms: {p} takes {r:.2f}x as long")
+    return "\n".join(lines)
+
+
+def update_docs(results: dict, docs_path: str | Path, results_dir: str | Path | None = None) -> Path:
     """Replace the ``## Latest full run`` section (to the end) of the docs page."""
+    import os
+
     path = Path(docs_path)
     text = path.read_text(encoding="utf-8")
     head = text.split(DOCS_MARKER)[0].rstrip() + "\n\n"
+    intro = ""
+    if results_dir is not None:
+        rel = os.path.relpath(Path(results_dir).resolve(), path.resolve().parent)
+        intro = (f"Files: [`results.md`]({rel}/{MD_NAME}), [`results.json`]({rel}/{JSON_NAME}) "
+                 f"(per-page scores), plot below.\n\n![F1 vs speed]({rel}/{PNG_NAME})\n\n")
+    top = headline(results)
+    if top:
+        intro += "Headline (evaluation-only sets; speed = median CPU ms per page, one core):\n\n" \
+                 + top + "\n\n"
     body = markdown(results, level=3)
-    path.write_text(head + DOCS_MARKER + "\n\n" + body, encoding="utf-8")
+    path.write_text(head + DOCS_MARKER + "\n\n" + intro + body, encoding="utf-8")
     return path
 
 
@@ -322,5 +358,5 @@ def rerender(results_dir: str | Path, docs_path: str | Path | None = None) -> li
     results["summary"] = summarise(results)
     paths = write_all(results, results_dir)
     if docs_path:
-        paths.append(update_docs(results, docs_path))
+        paths.append(update_docs(results, docs_path, results_dir))
     return paths

@@ -615,3 +615,12 @@ def test_report_rerenders_and_updates_the_docs_section(tmp_path):
     assert text.startswith("# Benchmarks\n\nintro\n\n## Latest full run\n\n")
     assert "old numbers" not in text and "#### dragnet" in text and "### Summary" in text
     assert text.count("## Latest full run") == 1
+    assert "![F1 vs speed](./f1_vs_speed.png)" in text
+    assert "Headline" not in text  # neither trafilatura nor readability in this run
+
+
+def test_headline_compares_with_the_named_peers():
+    h = report.headline(fake_results(), peers=("peer", "absent"))
+    assert h.splitlines() == [
+        "- dragnet (2 pages): boilerstrip F1 0.900 (ahead); peer 0.800",
+        "- speed: boilerstrip 5.0 ms median per page, peer 20.0 ms: peer takes 4.00x as long"]
