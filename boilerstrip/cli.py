@@ -17,6 +17,7 @@ COMMANDS = {
     "train": ("boilerstrip.train_cli", "train a model on labeled corpora"),
     "evaluate": ("boilerstrip.evaluate", "score a model on a labeled corpus"),
     "label": ("boilerstrip.label", "label the blocks of a page in the browser, append to a corpus"),
+    "check": ("boilerstrip.corpus", "check labeled corpora (files, decoding, gold, labels)"),
 }
 
 
