@@ -36,7 +36,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .datasets import Page, dataset_path
+from .datasets import Page, dataset_path, page_from_record
 
 #: Below this share of the gold text's trigrams found in the page: a warning.
 GOLD_COVERAGE_WARN = 0.5
@@ -46,7 +46,6 @@ REPLACEMENT_WARN = 0.001
 #: Fields of a record with the types they must have (``None`` always allowed).
 _FIELD_TYPES = {"text": (str,), "title": (str,), "url": (str,),
                 "with": (str, list), "without": (str, list), "labels": (list,)}
-_KNOWN = {"id", "html", "url", "text", "title", "with", "without", "labels"}
 
 
 @dataclass(frozen=True)
@@ -126,28 +125,6 @@ class CorpusReport:
 
 
 # --- records --------------------------------------------------------------
-
-def _as_list(value) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value if v]
-
-
-def page_from_record(folder: Path, rec: dict) -> Page:
-    """A :class:`Page` from a gold.jsonl record (the mapping of ``datasets.load_corpus``)."""
-    return Page(
-        id=str(rec["id"]),
-        path=folder / rec["html"],
-        url=rec.get("url"),
-        text=rec.get("text"),
-        title=rec.get("title"),
-        with_snippets=_as_list(rec.get("with")),
-        without_snippets=_as_list(rec.get("without")),
-        labels=rec.get("labels"),
-        extra={k: v for k, v in rec.items() if k not in _KNOWN},
-    )
 
 
 def _record_problems(rec) -> list[str]:

@@ -93,6 +93,25 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value if v]
 
 
+#: Record fields with a Page attribute of their own; the others go to ``extra``.
+KNOWN_FIELDS = frozenset({"id", "html", "url", "text", "title", "with", "without", "labels"})
+
+
+def page_from_record(folder: Path, rec: dict) -> Page:
+    """A :class:`Page` from one gold.jsonl record of the corpus in ``folder``."""
+    return Page(
+        id=str(rec["id"]),
+        path=folder / rec["html"],
+        url=rec.get("url"),
+        text=rec.get("text"),
+        title=rec.get("title"),
+        with_snippets=_as_list(rec.get("with")),
+        without_snippets=_as_list(rec.get("without")),
+        labels=rec.get("labels"),
+        extra={k: v for k, v in rec.items() if k not in KNOWN_FIELDS},
+    )
+
+
 def load_corpus(name_or_path: str | os.PathLike, *, split: str | None = None,
                 limit: int | None = None) -> list[Page]:
     """Load the records of a corpus (not the page bytes).
@@ -116,18 +135,7 @@ def load_corpus(name_or_path: str | os.PathLike, *, split: str | None = None,
                 raise ValueError(f"{gold}:{lineno}: invalid JSON: {exc}") from None
             if split is not None and rec.get("split") != split:
                 continue
-            known = {"id", "html", "url", "text", "title", "with", "without", "labels"}
-            pages.append(Page(
-                id=str(rec["id"]),
-                path=folder / rec["html"],
-                url=rec.get("url"),
-                text=rec.get("text"),
-                title=rec.get("title"),
-                with_snippets=_as_list(rec.get("with")),
-                without_snippets=_as_list(rec.get("without")),
-                labels=rec.get("labels"),
-                extra={k: v for k, v in rec.items() if k not in known},
-            ))
+            pages.append(page_from_record(folder, rec))
             if limit is not None and len(pages) >= limit:
                 break
     return pages

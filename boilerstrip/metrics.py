@@ -37,15 +37,8 @@ def shingles(text: str, n: int = SHINGLE) -> Counter:
     return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
 
 
-@dataclass(frozen=True)
-class PageScore:
-    """Normalised counts for one page (tp + fp + fn == 1 unless both are empty)."""
-
-    tp: float
-    fp: float
-    fn: float
-    pred_empty: bool
-    gold_empty: bool
+class _PRF:
+    """Precision, recall and F1 from ``tp``/``fp``/``fn`` attributes."""
 
     @property
     def precision(self) -> float:
@@ -59,6 +52,17 @@ class PageScore:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if (p + r) else 0.0
+
+
+@dataclass(frozen=True)
+class PageScore(_PRF):
+    """Normalised counts for one page (tp + fp + fn == 1 unless both are empty)."""
+
+    tp: float
+    fp: float
+    fn: float
+    pred_empty: bool
+    gold_empty: bool
 
     @property
     def exact(self) -> bool:
@@ -136,7 +140,7 @@ def normalize_ws(text: str) -> str:
 
 
 @dataclass
-class SnippetCounts:
+class SnippetCounts(_PRF):
     tp: int = 0
     fn: int = 0
     fp: int = 0
@@ -147,19 +151,6 @@ class SnippetCounts:
         self.fn += other.fn
         self.fp += other.fp
         self.tn += other.tn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if (self.tp + self.fp) else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if (self.tp + self.fn) else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if (p + r) else 0.0
 
     @property
     def accuracy(self) -> float:
