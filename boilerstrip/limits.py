@@ -54,8 +54,13 @@ SMALL_DOCUMENT = 4096
 #: nested, lexbor builds them in a fraction of a second (99% of real pages
 #: have fewer than 7,500 tags).
 SCAN_TAGS = 8192
-#: Tags shorter than this cannot hold MAX_ATTRIBUTES attributes.
-_LONG_TAG = re.compile(r"<[^<>]{%d,}" % (2 * MAX_ATTRIBUTES))
+#: The pre-check's candidates: ``<option`` (group 1) and any ``<`` followed by
+#: 2 * MAX_ATTRIBUTES characters without a ``>`` (a tag shorter than that
+#: cannot hold MAX_ATTRIBUTES attributes).  A lookahead, so that no ``<`` is
+#: skipped; only run on pages with at most SCAN_TAGS ``<``, so the lookaheads
+#: cost at most SCAN_TAGS * 512 character steps even when they overlap.
+_CANDIDATE = re.compile(r"<(?=(option|OPTION)|[^>]{%d})" % (2 * MAX_ATTRIBUTES))
+_LONG_CANDIDATE = re.compile(r"<(?=[^>]{%d})" % (2 * MAX_ATTRIBUTES))
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"                                         # comment (maybe unclosed)
@@ -68,6 +73,13 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(r"""[^\s"'>/=][^\s"'>/=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 #: Attribute strings shorter than this cannot hold MAX_ATTRIBUTES attributes.
 _SHORT_ATTRIBUTES = 2 * MAX_ATTRIBUTES
+#: Matches (with ``endpos`` at the end of a tag) when the tag holds more than
+#: MAX_ATTRIBUTES attributes besides its name, i.e. when ``_ATTRIBUTE.finditer``
+#: would find more than MAX_ATTRIBUTES + 1 matches: between two matches
+#: ``finditer`` skips exactly the characters that cannot start one.  Atomic
+#: groups, so each attribute is the match ``finditer`` would find; the count
+#: stops at the cap, in C.
+_MANY_ATTRIBUTES = re.compile(r"""(?:[\s"'>/=]*+(?>%s)){%d}""" % (_ATTRIBUTE.pattern, MAX_ATTRIBUTES + 2))
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr "
                   "basefont bgsound frame image isindex menuitem".split())
@@ -122,18 +134,36 @@ def _nth_lt(html: str, n: int) -> int:
     return pos
 
 
-def _needs_scan(html: str) -> bool:
-    """Cheap test (C-speed counts) whether any cap could be exceeded."""
-    if html.count("<") > SCAN_TAGS:
+def _needs_scan(html: str, tags: int) -> bool:
+    """Cheap test whether any cap could be exceeded (``tags``: the count of ``<``).
+
+    One regular-expression pass finds the few candidates (``<option`` and
+    ``<`` followed by 512 characters without ``>``); a candidate is a long tag
+    if the next ``<`` or ``>`` is more than 512 characters away, and only the
+    attributes of long tags are counted.
+    """
+    if tags > SCAN_TAGS:
         return True
-    if html.count("<option") + html.count("<OPTION") > MAX_OPTIONS:
-        return True
-    for m in _LONG_TAG.finditer(html):
-        # count in place and stop early: a stray "<" before megabytes of text
-        # makes one "tag" of millions of "attributes"
-        for count, _ in enumerate(_ATTRIBUTE.finditer(html, m.start(), m.end())):
-            if count > MAX_ATTRIBUTES:  # (the tag name counts as one)
+    options = 0
+    find = html.find
+    for m in (_CANDIDATE if tags > MAX_OPTIONS else _LONG_CANDIDATE).finditer(html):
+        start = m.start()
+        if m.lastindex:  # <option
+            options += 1
+            if options > MAX_OPTIONS:
                 return True
+        end = find(">", start + 1)
+        if end < 0:
+            end = len(html)
+        if end - start <= _SHORT_ATTRIBUTES:
+            continue
+        lt = find("<", start + 1, end)
+        if lt >= 0:
+            end = lt
+        # count in place and stop at the cap: a stray "<" before megabytes of
+        # text makes one "tag" of millions of "attributes"
+        if end - start > _SHORT_ATTRIBUTES and _MANY_ATTRIBUTES.match(html, start, end) is not None:
+            return True
     return False
 
 
@@ -144,9 +174,10 @@ def limit_markup(html: str) -> str:
     """
     if len(html) <= SMALL_DOCUMENT:
         return html
-    if html.count("<") > MAX_TAGS:
+    tags = html.count("<")
+    if tags > MAX_TAGS:
         html = html[:_nth_lt(html, MAX_TAGS)]
-    elif not _needs_scan(html):
+    elif not _needs_scan(html, tags):
         return html
     stack: list[str] = []
     dropped: dict[str, int] = {}
