@@ -19,6 +19,8 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from selectolax.lexbor import LexborHTMLParser
+
 #: Subtrees never rendered as article text.
 SKIP_TAGS = frozenset("""
 script style noscript template iframe frame frameset object embed applet svg math
@@ -83,7 +85,7 @@ AD_BIT = 1 << 63
 
 #: Buckets for the hashed class/id tokens of a block's owner element.
 HASH_BUCKETS = 32
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
 
 #: A block's recorded depth is capped (deep nesting is itself the signal).
 MAX_DEPTH = 255
@@ -100,35 +102,55 @@ _WS = re.compile(r"\s+")
 #: Attribute strings longer than this are not memoised (a cache entry would
 #: keep a hostile multi-megabyte class attribute alive across pages).
 CACHE_MAX_LEN = 512
+#: Class/id tokens memoised (up to this many, of up to _TOKEN_MAX_LEN characters).
+TOKEN_CACHE_SIZE = 16384
+_TOKEN_MAX_LEN = 64
+_TOKEN_BITS: dict[str, tuple[int, int]] = {}
 
 
 def attribute_mask(value: str) -> int:
     """Bit mask of :data:`PATTERNS` found in a lower-cased class/id/role string."""
-    return _attribute_mask(value) if len(value) <= CACHE_MAX_LEN else _attribute_mask.__wrapped__(value)
+    return attribute_masks(value)[0]
 
 
 def attribute_hash(value: str) -> int:
     """Bucket bit mask (over :data:`HASH_BUCKETS`) of the tokens of a class/id string."""
-    return _attribute_hash(value) if len(value) <= CACHE_MAX_LEN else _attribute_hash.__wrapped__(value)
+    return attribute_masks(value)[1]
+
+
+def attribute_masks(value: str) -> tuple[int, int]:
+    """``(attribute_mask(value), attribute_hash(value))``."""
+    return _attribute_masks(value) if len(value) <= CACHE_MAX_LEN else _attribute_masks.__wrapped__(value)
+
+
+def _token_bits(token: str) -> tuple[int, int]:
+    """PATTERNS mask and hash bucket bit of one ``[a-z0-9]+`` token."""
+    mask = 0
+    for word in _PATTERN_RE.findall(token):
+        mask |= _PATTERN_BIT[word]
+    bits = (mask, 1 << (zlib.crc32(token.encode()) % HASH_BUCKETS))
+    if len(token) <= _TOKEN_MAX_LEN:
+        if len(_TOKEN_BITS) >= TOKEN_CACHE_SIZE:
+            _TOKEN_BITS.clear()
+        _TOKEN_BITS[token] = bits
+    return bits
 
 
 @lru_cache(maxsize=8192)
-def _attribute_mask(value: str) -> int:
-    mask = 0
-    for word in _PATTERN_RE.findall(value):
-        mask |= _PATTERN_BIT[word]
+def _attribute_masks(value: str) -> tuple[int, int]:
+    # PATTERNS are lower-case letters, so no match crosses a token boundary:
+    # the string's matches are its tokens' matches (and tokens repeat across
+    # strings far more than whole strings do, so they are memoised too).
+    # The "ad" test looks at the separators, so it runs on the whole string.
+    mask = hashed = 0
+    known = _TOKEN_BITS.get
+    for token in _TOKEN_RE.findall(value):
+        bits = known(token) or _token_bits(token)
+        mask |= bits[0]
+        hashed |= bits[1]
     if "ad" in value and _AD_RE.search(value):
         mask |= AD_BIT
-    return mask
-
-
-@lru_cache(maxsize=8192)
-def _attribute_hash(value: str) -> int:
-    mask = 0
-    for tok in _TOKEN_SPLIT.split(value):
-        if tok:
-            mask |= 1 << (zlib.crc32(tok.encode()) % HASH_BUCKETS)
-    return mask
+    return mask, hashed
 
 
 @dataclass
@@ -167,26 +189,43 @@ def _attr_string(attrs) -> tuple[str, bool]:
     get = attrs.get
     cls = get("class")
     ident = get("id")
-    if len(attrs) != (cls is not None) + (ident is not None) or (cls is None and ident is None):
-        if "hidden" in attrs:
-            return "", True
-        aria = get("aria-hidden")
-        if aria and aria.strip().lower() == "true":
-            return "", True
-        style = get("style")
-        if style and ("none" in style or "idden" in style or "NONE" in style.upper()) \
-                and _HIDDEN_STYLE.search(style.lower()):
-            return "", True
-        role = get("role")
-        prop = get("itemprop")
-        if role or prop:
-            return " ".join([v for v in (cls, ident, role, prop) if v]).lower(), False
-        if cls:
-            return (cls + " " + ident if ident else cls).lower(), False
-        return (ident or "").lower(), False
-    if cls and ident:
-        return (cls + " " + ident).lower(), False
-    return (cls or ident or "").lower(), False
+    # the common cases first: only a class, only an id, or both (with values)
+    if cls is not None:
+        if ident is None:
+            if len(attrs) == 1:
+                return cls.lower(), False
+        elif len(attrs) == 2:
+            return (cls + " " + ident if cls and ident else cls or ident).lower(), False
+    elif ident is not None and len(attrs) == 1:
+        return ident.lower(), False
+    # any other attribute: it may hide the element or add a role
+    if "hidden" in attrs:
+        return "", True
+    aria = get("aria-hidden")
+    if aria and aria.strip().lower() == "true":
+        return "", True
+    style = get("style")
+    if style and ("none" in style or "idden" in style or "NONE" in style.upper()) \
+            and _HIDDEN_STYLE.search(style.lower()):
+        return "", True
+    role = get("role")
+    prop = get("itemprop")
+    if role or prop:
+        return " ".join([v for v in (cls, ident, role, prop) if v]).lower(), False
+    if cls:
+        return (cls + " " + ident if ident else cls).lower(), False
+    return (ident or "").lower(), False
+
+
+def _text_tag_id() -> int:
+    """Lexbor's tag id of text nodes, the nodes whose ``.tag`` is ``"-text"``
+    (selectolax derives that name from this id; an int is cheaper to read)."""
+    node = LexborHTMLParser("<p>x</p>").body.child.child
+    assert node.tag == "-text"
+    return node.tag_id
+
+
+_TEXT_ID = _text_tag_id()
 
 
 def segment(root) -> Blocks:
@@ -196,7 +235,8 @@ def segment(root) -> Blocks:
     innermost open element (``cum``: PATTERNS of it and its ancestors;
     ``tmask``: ANCESTOR_TAGS bits), the list/row/table ids, and ``owner``, the
     columns a block takes from its block-level element (a tuple made once per
-    element).  Each element the walk enters pushes what to restore when it
+    element).  Each element the walk enters pushes its node on ``parents`` (so
+    going up needs no ``.parent``) and on ``stack`` what to restore when it
     closes: ``None`` for an inline element that changes nothing, ``(cum,
     tmask, is_link)`` for other inline elements, a longer tuple for a block
     element.  Blocks are collected as rows and turned into columns at the end.
@@ -231,17 +271,15 @@ def segment(root) -> Blocks:
     block_tags = BLOCK_TAGS
     skip_tags = SKIP_TAGS
     tag_bit = ANCESTOR_TAG_BIT.get
-    # attribute_mask and attribute_hash without their wrappers' call
-    mask_of = _attribute_mask
-    hash_of = _attribute_hash
+    masks_of = _attribute_masks   # attribute_masks without its wrapper's call
     cache_max_len = CACHE_MAX_LEN
+    text_id = _TEXT_ID
 
     node = root.child
-    depth = 0        # of node below root; len(stack) == depth
+    parents: list = []   # the open elements' nodes; len(stack) == len(parents)
     while node is not None:
-        tag = node.tag
         child = None
-        if tag == "-text":
+        if node.tag_id == text_id:
             text = node.text_content
             if text:
                 stripped = text.strip()
@@ -249,14 +287,14 @@ def segment(root) -> Blocks:
                     add_piece(text)
                     text_anc |= cum
                     text_tags |= tmask
-                    if depth >= text_depth:
-                        text_depth = depth + 1
+                    if len(parents) >= text_depth:
+                        text_depth = len(parents) + 1
                     if in_link:
                         link_chars += len(stripped)
                     br_run = 0
                 elif pieces:
                     add_piece(" ")
-        elif tag and tag[0] != "-" and tag not in skip_tags:
+        elif (tag := node.tag) and tag[0] != "-" and tag not in skip_tags:
             if tag == "br":
                 br_run += 1
                 if br_run >= 2:
@@ -290,12 +328,7 @@ def segment(root) -> Blocks:
                     if child is not None:
                         push((cum, tmask, list_id, row_id, table_id, owner, br_run, elem_id, chars_total))
                         if astr:
-                            if len(astr) <= cache_max_len:
-                                own = mask_of(astr)
-                                hsh = hash_of(astr)
-                            else:
-                                own = attribute_mask(astr)
-                                hsh = attribute_hash(astr)
+                            own, hsh = masks_of(astr) if len(astr) <= cache_max_len else attribute_masks(astr)
                             cum |= own
                         else:
                             own = hsh = 0
@@ -320,10 +353,8 @@ def segment(root) -> Blocks:
                             child = None
                         if not astr:
                             own = 0
-                        elif len(astr) <= cache_max_len:
-                            own = mask_of(astr)
                         else:
-                            own = attribute_mask(astr)
+                            own = (masks_of(astr) if len(astr) <= cache_max_len else attribute_masks(astr))[0]
                     else:
                         own = 0
                     if child is not None:
@@ -341,8 +372,8 @@ def segment(root) -> Blocks:
                             push(None)
             # leaf inline elements (img, wbr, ...) carry no text
         if child is not None:
+            parents.append(node)
             node = child
-            depth += 1
             continue
         # move to the next node, closing finished elements on the way up
         while True:
@@ -350,11 +381,10 @@ def segment(root) -> Blocks:
             if nxt is not None:
                 node = nxt
                 break
-            node = node.parent
-            depth -= 1
-            if node is None or depth < 0:
+            if not parents:
                 node = None
                 break
+            node = parents.pop()
             fr = pop()
             if fr is None:
                 continue
