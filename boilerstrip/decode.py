@@ -27,7 +27,8 @@ from .features import FEATURE_NAMES
 #: Stage-1 features copied into the context stage.
 PASSTHROUGH = ("log_words", "link_density", "heading_level", "title_overlap",
                "position", "ends_terminal", "stopword_density", "cta_rate",
-               "second_person_rate", "first_plural_rate")
+               "second_person_rate", "first_plural_rate", "first_singular_rate",
+               "near_comment", "grandparent_repeat")
 _PASS_IDX = [FEATURE_NAMES.index(f) for f in PASSTHROUGH]
 _WORDS_IDX = FEATURE_NAMES.index("log_words")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)

@@ -74,7 +74,8 @@ SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density
          "urls", "depth", "block_depth", "heading_level", "position",
          "text_before", "owner_share", "parent_share", "grandparent_share",
          "rel_words", "title_overlap", "log_page_words", "log_blocks",
-         "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table")
+         "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table",
+         "first_singular_rate", "comment_words", "parent_repeat", "grandparent_repeat")
 
 
 def feature_names() -> list[str]:
@@ -82,6 +83,7 @@ def feature_names() -> list[str]:
     names += [f"tag_{t}" for t in TAG_COLUMNS]
     names += [f"own_{p}" for p in PATTERNS] + ["own_ad"]
     names += [f"anc_{p}" for p in PATTERNS] + ["anc_ad"]
+    names += [f"near_{p}" for p in PATTERNS] + ["near_ad"]
     names += [f"under_{t}" for t in ANCESTOR_TAGS]
     names += [f"hash_{i}" for i in range(HASH_BUCKETS)]
     names += [f"{c}@{o:+d}" for o in NEIGHBOUR_OFFSETS for c in CORE]
@@ -186,6 +188,8 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     first_pl = lex_count(T.FIRST_PLURAL_BIT)
     cta = lex_count(T.CTA_BIT)
     thanks = lex_count(T.THANKS_BIT)
+    first_sg = lex_count(T.FIRST_SINGULAR_BIT)
+    comment_words = lex_count(T.COMMENT_BIT)
     copyright_ = lex_count(T.COPYRIGHT_BIT) + per_block(cp == 0xA9)
     dates = lex_count(T.MONTH_BIT) + _count(T.NUMERIC_DATE_RE, doc, starts, n)
     # calls to action at the start of a block or right after a clause break;
@@ -222,6 +226,24 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     sib_words = np.bincount(inv, weights=words)
     sib_links = np.bincount(inv, weights=link_chars)
     sib_chars = np.bincount(inv, weights=chars)
+
+    # repeated containers: how many distinct elements with the same tag and
+    # class/id vocabulary as the block's parent (grandparent) hold text --
+    # comment threads, teaser lists and link lists repeat one template
+    elem_mask = np.asarray(blocks.element_mask, dtype=np.uint64)
+    etag_codes = np.unique(np.asarray(blocks.element_tag), return_inverse=True)[1]
+    elem_key = elem_mask ^ (etag_codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    grand = np.asarray(blocks.grandparent)
+
+    def repeat_count(ids):
+        used = np.unique(ids)
+        keys, counts = np.unique(elem_key[used], return_counts=True)
+        return np.log1p(counts[np.searchsorted(keys, elem_key[ids])].astype(np.float64))
+
+    parent_repeat = repeat_count(parent)
+    grand_repeat = repeat_count(grand)
+    near_masks = (np.asarray(blocks.own_mask, dtype=np.uint64) | elem_mask[parent]
+                  | elem_mask[grand])
 
     # overlap with the page title (finds the headline): share of the block's
     # words that are title words, and share of the title the block covers
@@ -278,6 +300,10 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "sibling_words": np.log1p(sib_words[inv]),
         "in_list": (np.asarray(blocks.list_id) >= 0).astype(np.float64),
         "in_table": (np.asarray(blocks.table_id) >= 0).astype(np.float64),
+        "first_singular_rate": first_sg / safe_words,
+        "comment_words": np.minimum(comment_words, 10),
+        "parent_repeat": parent_repeat,
+        "grandparent_repeat": grand_repeat,
     }
     cols = [shape[name] for name in SHAPE]
     tag_idx = {t: i for i, t in enumerate(TAG_COLUMNS)}
@@ -289,10 +315,12 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
 
     own = _bits(blocks.own_mask, 64)
     anc = _bits(blocks.anc_mask, 64)
+    near = _bits(near_masks, 64)
     n_pat = len(PATTERNS)
     ad_col = AD_BIT.bit_length() - 1
     own = np.column_stack([own[:, :n_pat], own[:, ad_col]])
     anc = np.column_stack([anc[:, :n_pat], anc[:, ad_col]])
+    near = np.column_stack([near[:, :n_pat], near[:, ad_col]])
     under = _bits(blocks.tag_mask, len(ANCESTOR_TAGS))
     hashed = _bits(blocks.hash_mask, HASH_BUCKETS)
 
@@ -301,6 +329,6 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
             "ends_terminal": ends_terminal, "heading_level": heading, "cta_rate": cta_rate}
     neigh = [_shift(core[c], o) for o in NEIGHBOUR_OFFSETS for c in CORE]
 
-    X = np.column_stack(cols + [tag_block, own, anc, under, hashed] + neigh)
+    X = np.column_stack(cols + [tag_block, own, anc, near, under, hashed] + neigh)
     assert X.shape[1] == len(FEATURE_NAMES)
     return X

@@ -134,6 +134,8 @@ class Blocks:
     #: text characters under each block-level element, by element id
     element_chars: list[int] = field(default_factory=list)
     element_tag: list[str] = field(default_factory=list)
+    #: PATTERNS bit mask of each block-level element's own class/id/role, by element id
+    element_mask: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -191,6 +193,7 @@ def segment(root) -> Blocks:
     in_link = 0
     element_chars = out.element_chars
     element_tag = out.element_tag
+    element_mask = out.element_mask
 
     root_frame = _Frame()
     root_frame.tag = root.tag or "body"
@@ -205,6 +208,7 @@ def segment(root) -> Blocks:
     root_frame.list_id = root_frame.row_id = root_frame.table_id = -1
     element_chars.append(0)
     element_tag.append(root_frame.tag)
+    element_mask.append(0)
     stack.append(root_frame)
     block_stack.append(root_frame)
     top = root_frame          # stack[-1]
@@ -302,6 +306,7 @@ def segment(root) -> Blocks:
                             fr.elem_id = len(element_chars)
                             element_chars.append(0)
                             element_tag.append(tag)
+                            element_mask.append(own)
                             fr.start_chars = chars_total
                             if tag in _LIST_TAGS:
                                 fr.list_id = fr.elem_id

@@ -70,6 +70,14 @@ MONTH_WORDS = """january february march april may june july august september oct
     octobre novembre décembre enero febrero marzo abril mayo junio julio agosto
     septiembre octubre noviembre diciembre ago yesterday today updated published"""
 COPYRIGHT_WORDS = "copyright rights reserved vorbehalten droits"
+#: First person singular: readers' comments and forum posts speak as "I".
+FIRST_SINGULAR = """i me my mine myself ich mich mir mein meine meinen meinem je moi mon ma
+    mes yo mi mis io mio mia"""
+#: Words of comment threads and forum posts (reply buttons, permalinks, "posted
+#: 3 hours ago", moderation links).
+COMMENT_WORDS = """reply replies replied permalink wrote posted quote quoted flag report
+    abuse upvote downvote upvotes likes ago edited anonymous guest commenter commenters
+    avatar antworten répondre responder"""
 
 N_LANGS = len(STOPWORD_LANGS)
 SECOND_BIT = 1 << N_LANGS
@@ -78,10 +86,13 @@ CTA_BIT = 1 << (N_LANGS + 2)
 THANKS_BIT = 1 << (N_LANGS + 3)
 MONTH_BIT = 1 << (N_LANGS + 4)
 COPYRIGHT_BIT = 1 << (N_LANGS + 5)
+FIRST_SINGULAR_BIT = 1 << (N_LANGS + 6)
+COMMENT_BIT = 1 << (N_LANGS + 7)
 LEXICON: dict[str, int] = dict(STOPWORD_BITS)
 for _words, _bit in ((SECOND_PERSON, SECOND_BIT), (FIRST_PLURAL, FIRST_PLURAL_BIT),
                      (CTA_WORDS, CTA_BIT), (THANKS, THANKS_BIT), (MONTH_WORDS, MONTH_BIT),
-                     (COPYRIGHT_WORDS, COPYRIGHT_BIT)):
+                     (COPYRIGHT_WORDS, COPYRIGHT_BIT), (FIRST_SINGULAR, FIRST_SINGULAR_BIT),
+                     (COMMENT_WORDS, COMMENT_BIT)):
     for _w in _words.split():
         LEXICON[_w] = LEXICON.get(_w, 0) | _bit
 
