@@ -173,8 +173,9 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
             elem = len(cols["element_chars"])
             cols["element_chars"].append(len(t))
             cols["element_tag"].append(cols["tag"][ref])
+            cols["element_mask"].append(cols["own_mask"][ref])
             for name in blocks.__dataclass_fields__:
-                if name in ("element_chars", "element_tag"):
+                if name in ("element_chars", "element_tag", "element_mask"):
                     continue
                 if name == "text":
                     val = t
@@ -192,3 +193,168 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
                 cols["element_chars"][cont] += len(t)
             inserted += 1
     return Blocks(**cols), np.asarray(y_new, dtype=np.int8), inserted
+
+
+# --- synthetic comment threads ------------------------------------------------
+#
+# Readers' comments are the boilerplate that looks most like an article: fluent
+# prose, paragraphs, often in the main column.  On pages with a short article
+# and a long thread they are most of the text.  What gives them away is where
+# and how they sit: after the article, one repeated container per comment,
+# with an author line, a date line and a "reply" link around the prose.  We
+# append such threads to some training pages.  Their prose is borrowed from
+# *other* pages' article paragraphs (so the model cannot learn "informal
+# wording = comment") mixed with short reactions written here; the labels are 0.
+
+#: Share of eligible pages that get a comment thread.
+COMMENT_SHARE = 0.3
+#: Comments per thread (inclusive range).
+THREAD_COMMENTS = (2, 20)
+
+NAMES = ["Anna K.", "mike_r", "Jordan", "Priya S", "Tom Becker", "guest", "Lena",
+         "Carlos M.", "oldtimer42", "Sam", "Janet W.", "R. Okafor", "Hugo", "Dee",
+         "Marcus T", "kate", "Yusuf", "E. Lindqvist", "Bill from Ohio", "Mei"]
+DATE_FORMS = ["{month} {day}, {year} at {hour}:{minute} {ampm}", "{day} {month} {year}",
+              "{mm}/{day}/{year}", "{n} hours ago", "{n} days ago",
+              "{month} {day}, {year}", "{year}-{mm}-{dd} {hour}:{minute}"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+REACTIONS = ["Great piece, thanks for writing it.", "I completely disagree with this.",
+             "Well said!", "This is exactly what I have been saying for years.",
+             "Does anyone know where to find the full report?", "Thanks for sharing.",
+             "I read this twice and still don't get the point.", "So true.",
+             "Interesting, but what about the costs?", "Agreed, with one caveat.",
+             "My family went through the same thing last year.", "Finally someone said it.",
+             "Not sure the numbers add up here.", "Love this!", "Who checks these facts?",
+             "Bookmarked.", "Same here, I had no idea.", "Exactly right."]
+THREAD_HEADERS = ["{n} Comments", "{n} comments", "{n} Responses to \u201c{title}\u201d",
+                  "Comments", "Discussion", "{n} thoughts on \u201c{title}\u201d",
+                  "Reader comments", "What readers are saying"]
+THREAD_FOOTERS = ["Leave a Reply", "Your email address will not be published.",
+                  "Load more comments", "Post a comment", "Add a comment"]
+REPLY_LINKS = ["Reply", "reply", "Report", "Like", "Permalink", "Reply \u2193", "Flag"]
+
+
+def _comment_date(rng: np.random.Generator) -> str:
+    form = DATE_FORMS[rng.integers(len(DATE_FORMS))]
+    return form.format(month=MONTHS[rng.integers(12)], day=int(rng.integers(1, 29)),
+                       year=int(rng.integers(2005, 2026)), hour=int(rng.integers(1, 13)),
+                       minute=f"{int(rng.integers(60)):02d}", ampm="am" if rng.random() < .5 else "pm",
+                       mm=f"{int(rng.integers(1, 13)):02d}", dd=f"{int(rng.integers(1, 29)):02d}",
+                       n=int(rng.integers(1, 24)))
+
+
+def _comment_blocks(rng: np.random.Generator, pool: list[str], title: str | None):
+    """``[(comment_index, role, text)]`` of one thread; index -1 is the thread itself."""
+    out = []
+    n = int(rng.integers(THREAD_COMMENTS[0], THREAD_COMMENTS[1] + 1))
+    if rng.random() < 0.7:
+        head = THREAD_HEADERS[rng.integers(len(THREAD_HEADERS))]
+        out.append((-1, "header", head.format(n=n, title=(title or "this story")[:80])))
+    for k in range(n):
+        name = NAMES[rng.integers(len(NAMES))]
+        date = _comment_date(rng)
+        style = rng.integers(3)
+        if style == 0:
+            out.append((k, "author", name + (" says:" if rng.random() < 0.3 else "")))
+            out.append((k, "date", date))
+        elif style == 1:
+            out.append((k, "author", f"{name} {'on' if rng.random() < .5 else 'at'} {date}"))
+        else:
+            out.append((k, "author", f"Posted by {name} at {date}"))
+        for _ in range(int(rng.integers(1, 4))):
+            r = rng.random()
+            if r < 0.55 and pool:
+                text = pool[rng.integers(len(pool))]
+            elif r < 0.8 and pool:
+                text = REACTIONS[rng.integers(len(REACTIONS))] + " " + pool[rng.integers(len(pool))]
+            else:
+                text = REACTIONS[rng.integers(len(REACTIONS))]
+            out.append((k, "text", text))
+        if rng.random() < 0.5:
+            out.append((k, "reply", REPLY_LINKS[rng.integers(len(REPLY_LINKS))]))
+    if rng.random() < 0.4:
+        out.append((-1, "footer", THREAD_FOOTERS[rng.integers(len(THREAD_FOOTERS))]))
+    return out
+
+
+_BIT = {p: 1 << i for i, p in enumerate(PATTERNS)}
+#: Bits of article wrappers that a thread placed outside the article loses.
+_ARTICLE_BITS = sum(_BIT[p] for p in ("article", "story", "body", "entry", "text", "prose",
+                                      "post", "detail"))
+
+
+def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str],
+                     title: str | None = None, seed: int = 0):
+    """Return ``(blocks, y, inserted)`` with a synthetic comment thread after the
+    article's last content block (label 0), or the inputs unchanged when the
+    page is not picked (see :data:`COMMENT_SHARE`)."""
+    from .segment import ANCESTOR_TAG_BIT
+
+    rng = _rng("comments/" + page_id, seed)
+    content = np.nonzero(y == 1)[0]
+    if len(content) < 2 or rng.random() >= COMMENT_SHARE:
+        return blocks, y, 0
+    ref = int(content[-1])
+    at = ref + 1
+    cols = {name: list(getattr(blocks, name)) for name in blocks.__dataclass_fields__}
+    y_new = list(y.tolist())
+    hint = rng.random() < 0.5           # class names say "comment"
+    outside = rng.random() < 0.6        # thread sits outside the article wrapper
+    list_form = rng.random() < 0.4      # <ol><li> per comment
+    anc = cols["anc_mask"][ref]
+    if outside:
+        anc &= ~_ARTICLE_BITS
+    thread_mask = _BIT["comment"] if hint else 0
+    item_mask = _BIT["comment"] if hint and rng.random() < 0.7 else 0
+    author_mask = (_BIT["author"] if rng.random() < 0.5 else 0) | (item_mask if rng.random() < .3 else 0)
+    date_mask = _BIT["date"] if rng.random() < 0.5 else (_BIT["meta"] if rng.random() < .3 else 0)
+    role_masks = {"header": thread_mask, "author": author_mask, "date": date_mask, "text": 0,
+                  "reply": _BIT["comment"] if hint and rng.random() < 0.5 else 0, "footer": 0}
+    role_hash = {r: (0 if r == "text" else int(1 << int(rng.integers(32))) if rng.random() < .7 else 0)
+                 for r in role_masks}
+    base_depth = cols["depth"][ref] + (0 if outside else 1)
+    base_bdepth = cols["block_depth"][ref] + (0 if outside else 1)
+    tag_base = cols["tag_mask"][ref] | (ANCESTOR_TAG_BIT["ol"] | ANCESTOR_TAG_BIT["li"] if list_form else 0)
+
+    def new_element(tag: str, mask: int) -> int:
+        cols["element_chars"].append(0)
+        cols["element_tag"].append(tag)
+        cols["element_mask"].append(mask)
+        return len(cols["element_chars"]) - 1
+
+    container = cols["grandparent"][ref] if outside else cols["parent"][ref]
+    thread = new_element("ol" if list_form else str(rng.choice(["div", "section"])), thread_mask)
+    items: dict[int, int] = {}
+    pos = at
+    plan = _comment_blocks(rng, pool, title)
+    for k, role, text in plan:
+        if k < 0:
+            parent, grand = thread, container
+        else:
+            if k not in items:
+                items[k] = new_element("li" if list_form else str(rng.choice(["div", "article"])),
+                                       item_mask)
+            parent, grand = items[k], thread
+        tag = {"header": "h3" if rng.random() < .6 else "h2", "author": "div", "date": "div",
+               "text": "p", "reply": "div", "footer": "h3"}[role]
+        owner = new_element(tag, role_masks[role])
+        linked = role in ("reply",) or (role == "author" and rng.random() < 0.6)
+        row = {"text": text, "link_chars": len(text) if role == "reply" else
+               (min(len(text), int(rng.integers(3, 16))) if linked else 0),
+               "tag": tag, "depth": min(base_depth + (2 if k >= 0 else 1), 255),
+               "block_depth": min(base_bdepth + (2 if k >= 0 else 1), 255),
+               "own_mask": role_masks[role],
+               "anc_mask": anc | thread_mask | (item_mask if k >= 0 else 0) | role_masks[role],
+               "tag_mask": tag_base, "hash_mask": role_hash[role], "owner": owner,
+               "parent": parent, "grandparent": grand,
+               "list_id": thread if list_form else -1, "row_id": -1, "table_id": -1}
+        for name in blocks.__dataclass_fields__:
+            if name in ("element_chars", "element_tag", "element_mask"):
+                continue
+            cols[name].insert(pos, row[name])
+        y_new.insert(pos, 0)
+        for e in {owner, parent, grand, thread, container, 0}:
+            cols["element_chars"][e] += len(text)
+        pos += 1
+    return Blocks(**cols), np.asarray(y_new, dtype=np.int8), pos - at

@@ -20,6 +20,8 @@ reaches the threshold.
 """
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
 from .features import FEATURE_NAMES
@@ -27,7 +29,8 @@ from .features import FEATURE_NAMES
 #: Stage-1 features copied into the context stage.
 PASSTHROUGH = ("log_words", "link_density", "heading_level", "title_overlap",
                "position", "ends_terminal", "stopword_density", "cta_rate",
-               "second_person_rate", "first_plural_rate")
+               "second_person_rate", "first_plural_rate", "first_singular_rate",
+               "near_comment", "grandparent_repeat")
 _PASS_IDX = [FEATURE_NAMES.index(f) for f in PASSTHROUGH]
 _WORDS_IDX = FEATURE_NAMES.index("log_words")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
@@ -65,10 +68,11 @@ def _window_mean(p: np.ndarray, w: np.ndarray, size: int) -> np.ndarray:
 
 
 def _group_mean(p: np.ndarray, w: np.ndarray, groups) -> np.ndarray:
-    _, inv = np.unique(np.asarray(groups), return_inverse=True)
-    num = np.bincount(inv, weights=p * w)
-    den = np.bincount(inv, weights=w)
-    return num[inv] / np.maximum(den[inv], 1e-12)
+    """Weighted mean of ``p`` over the blocks of each group (element ids are the bins)."""
+    g = np.asarray(groups)
+    num = np.bincount(g, weights=p * w)
+    den = np.bincount(g, weights=w)
+    return num[g] / np.maximum(den[g], 1e-12)
 
 
 def best_run(gain: np.ndarray) -> tuple[int, int]:
@@ -136,9 +140,10 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     if blocks is None or len(p_final) < 2 or not keep.any():
         return keep
     parent = np.asarray(blocks.parent)
-    words = np.fromiter(map(len, map(str.split, blocks.text)), dtype=np.float64,
-                        count=len(p_final))
-    _, inv = np.unique(parent, return_inverse=True)
+    inv = parent   # element ids index the bins
+    # block texts are whitespace-normalised: words = spaces + 1
+    words = np.fromiter(map(str.count, blocks.text, repeat(" ")), dtype=np.float64,
+                        count=len(p_final)) + 1.0
     n_in = np.bincount(inv)
     kept_w = np.bincount(inv, weights=words * keep)
     all_w = np.bincount(inv, weights=words)

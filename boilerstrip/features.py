@@ -6,19 +6,25 @@ Feature families (see docs/design.md for the why):
   80-column wrapped line, as in boilerpipe), link density, sentence count,
   terminal punctuation, digit / upper-case / punctuation ratios;
 * **phrasing** -- who the text addresses (second person, first person
-  plural), calls to action (anywhere and at clause start), thanks,
-  copyright and date patterns, stopword density in the page's language;
+  plural), who speaks (first person singular: readers' comments), calls to
+  action (anywhere and at clause start), thanks, comment-thread words
+  (reply, permalink, posted, ago), copyright and date patterns, stopword
+  density in the page's language;
 * **structure** -- owner tag, DOM depth, class/id/role vocabulary of the
-  owner element and of any ancestor, hashed owner class/id tokens, ancestor
-  tags, the share of the page's text under the block's containers;
+  owner element, of its two nearest containers and of any ancestor, hashed
+  owner class/id tokens, ancestor tags, the share of the page's text under
+  the block's containers, and how often the block's containers repeat on
+  the page (one template per comment or teaser);
 * **position and neighbours** -- relative position, the text before the
   block, the key shape values of the two blocks before and after, and
   statistics over the siblings that share the block's parent container.
 
-Everything is computed once per page over the whole text with regular
-expressions and NumPy: the page's blocks are joined into one string, each
-pattern is matched once, and matches are binned to blocks with
-``searchsorted``/``bincount``.
+Everything is computed once per page with NumPy: the page's blocks are
+joined into one string; its code points are classified with one table
+lookup (digits, punctuation, sentence ends, ...) and summed per block with
+``reduceat``; one regular expression splits it into tokens, each looked up
+once in the lexicon, and token counts are binned to blocks with
+``bincount``.
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ from itertools import repeat
 import numpy as np
 
 from . import text as T
-from .segment import ANCESTOR_TAGS, AD_BIT, HASH_BUCKETS, PATTERNS, Blocks
+from .segment import ANCESTOR_TAGS, AD_BIT, BLOCK_TAGS, HASH_BUCKETS, PATTERNS, Blocks
 
 #: Owner tags that get their own indicator column.
 TAG_COLUMNS = ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -45,14 +51,38 @@ MISSING = -1.0
 #: Joins block texts into one page string (never occurs inside a block).
 SEPARATOR = "\n\n"
 
-_PUNCT_CP = np.array(sorted({ord(c) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"
-                             "¡§«»¿‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€£¥©®°±·×÷"}), dtype=np.uint32)
-#: code point -> is punctuation (all code points past the table are not)
-_PUNCT_TABLE = np.zeros(0x2200, dtype=bool)
-_PUNCT_TABLE[_PUNCT_CP] = True
-#: separators of menus and breadcrumbs, when standing between spaces
-_SEP_TABLE = np.zeros(0x203B, dtype=bool)
-_SEP_TABLE[[ord(c) for c in "|•·»›/"]] = True
+#: Character classes, one bit each in :data:`_CLASS_TABLE`.
+_DIGIT, _PUNCT, _WORD, _UPPER, _SPACE, _SEP, _END, _CLOSE, _DATE_SEP = (1 << i for i in range(9))
+_PUNCTUATION = ("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"
+                "¡§«»¿‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€£¥©®°±·×÷")
+
+
+def _class_table() -> np.ndarray:
+    """code point -> class bits, for every code point below the table's last entry,
+    which stands for all higher ones (letters of other scripts: word characters)."""
+    size = max(map(ord, _PUNCTUATION)) + 2
+    cp = np.arange(size)
+    table = np.zeros(size, dtype=np.uint16)
+    is_punct = np.isin(cp, [ord(c) for c in _PUNCTUATION])
+    is_digit = (cp >= 48) & (cp <= 57)
+    low = cp | 32
+    is_alpha = ((low >= 97) & (low <= 122)) | ((cp >= 0xC0) & (cp != 0xD7) & (cp != 0xF7)
+                                               & ~is_punct)
+    is_upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) \
+        | ((cp >= 0x410) & (cp <= 0x42F))
+    for bit, mask in ((_DIGIT, is_digit), (_PUNCT, is_punct),
+                      (_WORD, is_alpha | is_digit | (cp == 95)), (_UPPER, is_upper),
+                      (_SPACE, (cp == 32) | (cp == 10))):
+        table[mask] |= bit
+    for bit, chars in ((_SEP, "|•·»›/"), (_END, ".!?…"), (_CLOSE, "\"')]”’"),
+                       (_DATE_SEP, "./:-")):
+        table[[ord(c) for c in chars]] |= bit
+    table[-1] = _WORD   # any higher code point
+    return table
+
+
+_CLASS_TABLE = _class_table()
+
 #: Words, block breaks (NUL) and clause breaks, in one pass.
 _TOKEN_OR_BREAK = re.compile(r"\w+|[\x00.!?:;|•»›]")
 _BREAK = -1
@@ -61,6 +91,8 @@ _LEX["\x00"] = _BREAK
 _CLAUSE = -2
 for _c in ".!?:;|•»›":
     _LEX[_c] = _CLAUSE
+#: Substrings that betray a web or mail address.
+_URL_MARKS = ("://", "www.", ".com", ".org", "@")
 _TERMINAL = set(".!?…\"'”’)")
 
 CORE = ("log_words", "link_density", "text_density", "stopword_density",
@@ -74,7 +106,8 @@ SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density
          "urls", "depth", "block_depth", "heading_level", "position",
          "text_before", "owner_share", "parent_share", "grandparent_share",
          "rel_words", "title_overlap", "log_page_words", "log_blocks",
-         "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table")
+         "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table",
+         "first_singular_rate", "comment_words", "parent_repeat", "grandparent_repeat")
 
 
 def feature_names() -> list[str]:
@@ -82,6 +115,7 @@ def feature_names() -> list[str]:
     names += [f"tag_{t}" for t in TAG_COLUMNS]
     names += [f"own_{p}" for p in PATTERNS] + ["own_ad"]
     names += [f"anc_{p}" for p in PATTERNS] + ["anc_ad"]
+    names += [f"near_{p}" for p in PATTERNS] + ["near_ad"]
     names += [f"under_{t}" for t in ANCESTOR_TAGS]
     names += [f"hash_{i}" for i in range(HASH_BUCKETS)]
     names += [f"{c}@{o:+d}" for o in NEIGHBOUR_OFFSETS for c in CORE]
@@ -91,33 +125,18 @@ def feature_names() -> list[str]:
 FEATURE_NAMES = tuple(feature_names())
 
 
+_TAG_COLUMN = {t: i for i, t in enumerate(TAG_COLUMNS)}
+#: Columns of an unpacked 64-bit mask that hold PATTERNS bits, then the ad bit.
+_PATTERN_COLS = list(range(len(PATTERNS))) + [AD_BIT.bit_length() - 1]
+#: Block-level tag -> small code (0: other), for the repeated-container key.
+_TAG_CODE = {t: i + 1 for i, t in enumerate(sorted(BLOCK_TAGS))}
+
+
 def _bits(masks: list[int], n_bits: int) -> np.ndarray:
     """Unpack Python-int bit masks (< 2**64) into an (n, n_bits) 0/1 float array."""
     arr = np.array(masks, dtype=np.uint64).view(np.uint8).reshape(-1, 8)
     bits = np.unpackbits(arr, axis=1, bitorder="little")
     return bits[:, :n_bits].astype(np.float64)
-
-
-def _count(regex, doc: str, starts: np.ndarray, n: int, at_end: bool = False) -> np.ndarray:
-    """Matches of ``regex`` per block (binned by match start, or by last character)."""
-    if at_end:
-        pos = [m.end() - 1 for m in regex.finditer(doc)]
-    else:
-        pos = [m.start() for m in regex.finditer(doc)]
-    if not pos:
-        return np.zeros(n)
-    idx = np.searchsorted(starts, np.asarray(pos), side="right") - 1
-    return np.bincount(idx, minlength=n).astype(np.float64)
-
-
-def _shift(a: np.ndarray, k: int) -> np.ndarray:
-    """Value of the block ``k`` positions away (MISSING outside the page)."""
-    out = np.full_like(a, MISSING)
-    if k > 0:
-        out[:-k] = a[k:]
-    elif k < 0:
-        out[-k:] = a[:k]
-    return out
 
 
 def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
@@ -131,18 +150,11 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     starts = np.zeros(n, dtype=np.int64)
     starts[1:] = np.cumsum(lengths + len(SEPARATOR))[:-1]
 
-    # character classes over the code points of the whole page
+    # character classes over the code points of the whole page: one table lookup
     cp = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    low = cp | 32
-    is_digit = (cp >= 48) & (cp <= 57)
-    is_punct = _PUNCT_TABLE[np.minimum(cp, len(_PUNCT_TABLE) - 1)]
-    is_alpha = ((low >= 97) & (low <= 122)) | ((cp >= 0xC0) & (cp != 0xD7) & (cp != 0xF7)
-                                               & ~is_punct)
-    is_word = is_alpha | is_digit | (cp == 95)
-    is_upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) \
-        | ((cp >= 0x410) & (cp <= 0x42F))
-    is_space = (cp == 32) | (cp == 10)
-    is_sep = _SEP_TABLE[np.minimum(cp, len(_SEP_TABLE) - 1)]
+    cls = _CLASS_TABLE[np.minimum(cp, len(_CLASS_TABLE) - 1)]
+    is_space = (cls & _SPACE) != 0
+    is_sep = (cls & _SEP) != 0
     is_sep[1:] &= is_space[:-1]
     is_sep[:-1] &= is_space[1:]
     seg = starts  # reduceat boundaries (each block's span includes its separator)
@@ -150,10 +162,11 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     def per_block(mask):
         return np.add.reduceat(mask.astype(np.float64), seg) if len(mask) else np.zeros(n)
 
-    word_chars = per_block(is_word)
+    is_digit = (cls & _DIGIT) != 0
+    word_chars = per_block((cls & _WORD) != 0)
     digits = per_block(is_digit)
-    upper = per_block(is_upper)
-    punct = per_block(is_punct)
+    upper = per_block((cls & _UPPER) != 0)
+    punct = per_block((cls & _PUNCT) != 0)
     separators = per_block(is_sep)
     chars = lengths.astype(np.float64)
     safe_chars = np.maximum(chars, 1.0)
@@ -186,16 +199,29 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     first_pl = lex_count(T.FIRST_PLURAL_BIT)
     cta = lex_count(T.CTA_BIT)
     thanks = lex_count(T.THANKS_BIT)
+    first_sg = lex_count(T.FIRST_SINGULAR_BIT)
+    comment_words = lex_count(T.COMMENT_BIT)
     copyright_ = lex_count(T.COPYRIGHT_BIT) + per_block(cp == 0xA9)
-    dates = lex_count(T.MONTH_BIT) + _count(T.NUMERIC_DATE_RE, doc, starts, n)
+    # numeric dates and times (12.03.2024, 2024-03-12, 3/12, 10:15): a digit, a
+    # separator, a digit -- counted on the code points, no regex pass
+    num_date = np.zeros(len(cp), dtype=bool)
+    num_date[:-2] = is_digit[:-2] & ((cls[1:-1] & _DATE_SEP) != 0) & is_digit[2:]
+    dates = lex_count(T.MONTH_BIT) + per_block(num_date)
     # calls to action at the start of a block or right after a clause break;
     # a match is binned by its last character, which lies inside the block
     cta_start = np.bincount(tok_block[((bits & T.CTA_BIT) != 0) & after_break],
                             minlength=n).astype(np.float64)
-    sentences = _count(T.SENTENCE_END_RE, doc, starts, n)
+    # sentence ends: . ! ? or an ellipsis, maybe closed by a quote or bracket,
+    # then a space or the end of the block
+    space_after = np.ones(len(cp), dtype=bool)
+    space_after[:-1] = is_space[1:]
+    closed = np.zeros(len(cp), dtype=bool)
+    closed[:-1] = ((cls[1:] & _CLOSE) != 0) & space_after[1:]
+    sentences = per_block(((cls & _END) != 0) & (space_after | closed))
     questions = per_block(cp == 63)
     exclaims = per_block(cp == 33)
-    urls = _count(T.URL_RE, doc, starts, n)
+    urls = sum(np.fromiter(map(str.count, texts, repeat(mark, n)), dtype=np.float64, count=n)
+               for mark in _URL_MARKS)
 
     link_chars = np.asarray(blocks.link_chars, dtype=np.float64)
     link_density = np.minimum(link_chars / safe_chars, 1.0)
@@ -215,13 +241,32 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     log_words = np.log1p(words)
     page_words = float(words.sum())
 
-    # siblings: blocks with the same parent container
+    # siblings: blocks with the same parent container (element ids index the bins)
     parent = np.asarray(blocks.parent)
-    _, inv = np.unique(parent, return_inverse=True)
-    sib_n = np.bincount(inv)
-    sib_words = np.bincount(inv, weights=words)
-    sib_links = np.bincount(inv, weights=link_chars)
-    sib_chars = np.bincount(inv, weights=chars)
+    inv = parent
+    sib_n = np.bincount(parent)
+    sib_words = np.bincount(parent, weights=words)
+    sib_links = np.bincount(parent, weights=link_chars)
+    sib_chars = np.bincount(parent, weights=chars)
+
+    # repeated containers: how many distinct elements with the same tag and
+    # class/id vocabulary as the block's parent (grandparent) hold text --
+    # comment threads, teaser lists and link lists repeat one template
+    elem_mask = np.asarray(blocks.element_mask, dtype=np.uint64)
+    etag_codes = np.fromiter(map(_TAG_CODE.get, blocks.element_tag, repeat(0)), dtype=np.uint64,
+                             count=len(blocks.element_tag))
+    elem_key = elem_mask ^ (etag_codes * np.uint64(0x9E3779B97F4A7C15))
+    grand = np.asarray(blocks.grandparent)
+
+    def repeat_count(ids):
+        used = np.unique(ids)
+        keys, counts = np.unique(elem_key[used], return_counts=True)
+        return np.log1p(counts[np.searchsorted(keys, elem_key[ids])].astype(np.float64))
+
+    parent_repeat = repeat_count(parent)
+    grand_repeat = repeat_count(grand)
+    near_masks = (np.asarray(blocks.own_mask, dtype=np.uint64) | elem_mask[parent]
+                  | elem_mask[grand])
 
     # overlap with the page title (finds the headline): share of the block's
     # words that are title words, and share of the title the block covers
@@ -278,29 +323,37 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "sibling_words": np.log1p(sib_words[inv]),
         "in_list": (np.asarray(blocks.list_id) >= 0).astype(np.float64),
         "in_table": (np.asarray(blocks.table_id) >= 0).astype(np.float64),
+        "first_singular_rate": first_sg / safe_words,
+        "comment_words": np.minimum(comment_words, 10),
+        "parent_repeat": parent_repeat,
+        "grandparent_repeat": grand_repeat,
     }
-    cols = [shape[name] for name in SHAPE]
-    tag_idx = {t: i for i, t in enumerate(TAG_COLUMNS)}
-    tag_block = np.zeros((n, len(TAG_COLUMNS)))
-    for i, t in enumerate(tags):
-        j = tag_idx.get(t)
-        if j is not None:
-            tag_block[i, j] = 1.0
-
-    own = _bits(blocks.own_mask, 64)
-    anc = _bits(blocks.anc_mask, 64)
-    n_pat = len(PATTERNS)
-    ad_col = AD_BIT.bit_length() - 1
-    own = np.column_stack([own[:, :n_pat], own[:, ad_col]])
-    anc = np.column_stack([anc[:, :n_pat], anc[:, ad_col]])
-    under = _bits(blocks.tag_mask, len(ANCESTOR_TAGS))
-    hashed = _bits(blocks.hash_mask, HASH_BUCKETS)
-
+    # the matrix is filled family by family, feature-major, and transposed once
     core = {"log_words": log_words, "link_density": link_density,
             "text_density": text_density, "stopword_density": stopword_density,
             "ends_terminal": ends_terminal, "heading_level": heading, "cta_rate": cta_rate}
-    neigh = [_shift(core[c], o) for o in NEIGHBOUR_OFFSETS for c in CORE]
-
-    X = np.column_stack(cols + [tag_block, own, anc, under, hashed] + neigh)
-    assert X.shape[1] == len(FEATURE_NAMES)
-    return X
+    Xt = np.zeros((len(FEATURE_NAMES), n))
+    k = 0
+    for name in SHAPE:
+        Xt[k] = shape[name]
+        k += 1
+    tag_j = np.fromiter(map(_TAG_COLUMN.get, tags, repeat(-1, n)), dtype=np.int64, count=n)
+    has_tag = tag_j >= 0
+    Xt[k + tag_j[has_tag], np.nonzero(has_tag)[0]] = 1.0
+    k += len(TAG_COLUMNS)
+    for masks in (blocks.own_mask, blocks.anc_mask, near_masks):
+        Xt[k:k + len(_PATTERN_COLS)] = _bits(masks, 64)[:, _PATTERN_COLS].T
+        k += len(_PATTERN_COLS)
+    for masks, width in ((blocks.tag_mask, len(ANCESTOR_TAGS)), (blocks.hash_mask, HASH_BUCKETS)):
+        Xt[k:k + width] = _bits(masks, width).T
+        k += width
+    for o in NEIGHBOUR_OFFSETS:
+        for c in CORE:
+            Xt[k] = MISSING
+            if o > 0:
+                Xt[k, :-o] = core[c][o:]
+            else:
+                Xt[k, -o:] = core[c][:o]
+            k += 1
+    assert k == len(FEATURE_NAMES)
+    return np.ascontiguousarray(Xt.T)

@@ -59,6 +59,11 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
                      "of the training pages, labeled boilerplate (boilerstrip/augment.py). "
                      "User-comment snippets (trafilatura_eval) label comment blocks as "
                      "boilerplate.")
+    if cfg.get("augment_comments"):
+        lines.append("Synthetic comment threads: after the article of 30% of the training "
+                     "pages, a thread of 2-20 comments (author and date lines, reply links, "
+                     "prose borrowed from other training pages' paragraphs) labeled "
+                     "boilerplate (boilerstrip/augment.py, `augment_comments`).")
     lines += [
         "",
         "## Parameters",

@@ -175,6 +175,8 @@ class Blocks:
     #: text characters under each block-level element, by element id
     element_chars: list[int] = field(default_factory=list)
     element_tag: list[str] = field(default_factory=list)
+    #: PATTERNS bit mask of each block-level element's own class/id/role, by element id
+    element_mask: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -182,6 +184,17 @@ class Blocks:
     @property
     def total_chars(self) -> int:
         return sum(len(t) for t in self.text)
+
+
+def _emit(rows: list, pieces: list[str], link_chars: int, depth: int, anc: int, tags: int,
+          owner: tuple) -> int:
+    """Close the current block: append its row (unless past MAX_BLOCKS or blank),
+    empty ``pieces``, and return the block's length in characters."""
+    text = " ".join("".join(pieces).split()) if len(rows) < MAX_BLOCKS else ""
+    pieces.clear()
+    if text:
+        rows.append((text, link_chars, depth, anc, tags, owner))
+    return len(text)
 
 
 def _attr_string(attrs) -> tuple[str, bool]:
@@ -245,7 +258,6 @@ def segment(root) -> Blocks:
         return Blocks()
 
     rows: list[tuple] = []           # (text, link_chars, depth, anc_mask, tag_mask, owner)
-    add_row = rows.append
     pieces: list[str] = []           # text of the current block
     add_piece = pieces.append
     link_chars = 0
@@ -259,6 +271,7 @@ def segment(root) -> Blocks:
     root_tag = root.tag or "body"
     element_chars = [0]
     element_tag = [root_tag]
+    element_mask = [0]
     # (tag, block_depth, own_mask, hash_mask, owner id, parent id, grandparent id,
     #  list_id, row_id, table_id); the root is its own parent and grandparent
     owner = (root_tag, 1, 0, 0, 0, 0, 0, -1, -1, -1)
@@ -299,11 +312,7 @@ def segment(root) -> Blocks:
                 br_run += 1
                 if br_run >= 2:
                     if pieces:
-                        text = " ".join("".join(pieces).split()) if len(rows) < MAX_BLOCKS else ""
-                        if text:
-                            add_row((text, link_chars, text_depth, text_anc, text_tags, owner))
-                            chars_total += len(text)
-                        pieces.clear()
+                        chars_total += _emit(rows, pieces, link_chars, text_depth, text_anc, text_tags, owner)
                         link_chars = text_anc = text_tags = text_depth = 0
                 elif pieces:
                     add_piece(" ")
@@ -315,21 +324,19 @@ def segment(root) -> Blocks:
                     child = None
                 else:
                     if pieces:
-                        text = " ".join("".join(pieces).split()) if len(rows) < MAX_BLOCKS else ""
-                        if text:
-                            add_row((text, link_chars, text_depth, text_anc, text_tags, owner))
-                            chars_total += len(text)
-                        pieces.clear()
+                        chars_total += _emit(rows, pieces, link_chars, text_depth, text_anc, text_tags, owner)
                         link_chars = text_anc = text_tags = text_depth = 0
                     elem_id = len(element_chars)
                     element_chars.append(0)
                     element_tag.append(tag)
+                    element_mask.append(0)
                     # an empty block element still separates text, but owns none
                     if child is not None:
                         push((cum, tmask, list_id, row_id, table_id, owner, br_run, elem_id, chars_total))
                         if astr:
                             own, hsh = masks_of(astr) if len(astr) <= cache_max_len else attribute_masks(astr)
                             cum |= own
+                            element_mask[elem_id] = own
                         else:
                             own = hsh = 0
                         tmask |= tag_bit(tag, 0)
@@ -395,22 +402,15 @@ def segment(root) -> Blocks:
                 continue
             # a block element closes
             if pieces:
-                text = " ".join("".join(pieces).split()) if len(rows) < MAX_BLOCKS else ""
-                if text:
-                    add_row((text, link_chars, text_depth, text_anc, text_tags, owner))
-                    chars_total += len(text)
-                pieces.clear()
+                chars_total += _emit(rows, pieces, link_chars, text_depth, text_anc, text_tags, owner)
                 link_chars = text_anc = text_tags = text_depth = 0
             cum, tmask, list_id, row_id, table_id, owner, br_run, elem_id, start = fr
             element_chars[elem_id] = chars_total - start
             n_blocks -= 1
     if pieces:
-        text = " ".join("".join(pieces).split()) if len(rows) < MAX_BLOCKS else ""
-        if text:
-            add_row((text, link_chars, text_depth, text_anc, text_tags, owner))
-            chars_total += len(text)
+        chars_total += _emit(rows, pieces, link_chars, text_depth, text_anc, text_tags, owner)
     element_chars[0] = chars_total
-    out = Blocks(element_chars=element_chars, element_tag=element_tag)
+    out = Blocks(element_chars=element_chars, element_tag=element_tag, element_mask=element_mask)
     if rows:
         texts, links, depths, ancs, tag_masks, owners = zip(*rows)
         out.text = list(texts)

@@ -70,6 +70,14 @@ MONTH_WORDS = """january february march april may june july august september oct
     octobre novembre décembre enero febrero marzo abril mayo junio julio agosto
     septiembre octubre noviembre diciembre ago yesterday today updated published"""
 COPYRIGHT_WORDS = "copyright rights reserved vorbehalten droits"
+#: First person singular: readers' comments and forum posts speak as "I".
+FIRST_SINGULAR = """i me my mine myself ich mich mir mein meine meinen meinem je moi mon ma
+    mes yo mi mis io mio mia"""
+#: Words of comment threads and forum posts (reply buttons, permalinks, "posted
+#: 3 hours ago", moderation links).
+COMMENT_WORDS = """reply replies replied permalink wrote posted quote quoted flag report
+    abuse upvote downvote upvotes likes ago edited anonymous guest commenter commenters
+    avatar antworten répondre responder"""
 
 N_LANGS = len(STOPWORD_LANGS)
 SECOND_BIT = 1 << N_LANGS
@@ -78,24 +86,12 @@ CTA_BIT = 1 << (N_LANGS + 2)
 THANKS_BIT = 1 << (N_LANGS + 3)
 MONTH_BIT = 1 << (N_LANGS + 4)
 COPYRIGHT_BIT = 1 << (N_LANGS + 5)
+FIRST_SINGULAR_BIT = 1 << (N_LANGS + 6)
+COMMENT_BIT = 1 << (N_LANGS + 7)
 LEXICON: dict[str, int] = dict(STOPWORD_BITS)
 for _words, _bit in ((SECOND_PERSON, SECOND_BIT), (FIRST_PLURAL, FIRST_PLURAL_BIT),
                      (CTA_WORDS, CTA_BIT), (THANKS, THANKS_BIT), (MONTH_WORDS, MONTH_BIT),
-                     (COPYRIGHT_WORDS, COPYRIGHT_BIT)):
+                     (COPYRIGHT_WORDS, COPYRIGHT_BIT), (FIRST_SINGULAR, FIRST_SINGULAR_BIT),
+                     (COMMENT_WORDS, COMMENT_BIT)):
     for _w in _words.split():
         LEXICON[_w] = LEXICON.get(_w, 0) | _bit
-
-#: Characters that end a clause: a call-to-action verb right after one (or at
-#: the start of a block) is read as an imperative.
-CLAUSE_BREAK = set(".!?:;|•»›\n")
-#: A call-to-action verb right after a clause break (run on lower-cased text
-#: that starts with a newline, so the start of every block counts as a break).
-CTA_START_RE = re.compile(
-    r"[\n.!?:;|•»›]\s*(?:please\s+)?(?:"
-    + "|".join(sorted(set(CTA_WORDS.split()), key=len, reverse=True)) + r")\b")
-#: Numeric dates and times: 12.03.2024, 2024-03-12, 3/12/24, 10:15 (month names
-#: are in the lexicon).
-NUMERIC_DATE_RE = re.compile(r"\d{1,4}[./:-]\d{1,2}(?:[./-]\d{2,4})?")
-SENTENCE_END_RE = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?=\s|$)")
-SEPARATOR_RE = re.compile(r"\s[|•·»›/]\s|^[|•·»›]|[|•·»›]$", re.MULTILINE)
-URL_RE = re.compile(r"https?://|www\.|\.com\b|@\w+\.\w+")

@@ -112,12 +112,26 @@ def _resolve_selectors(html: str, blocks: Blocks, entries: list) -> list:
     return resolved
 
 
-def augment_page(page: PageData, seed: int = 0) -> PageData:
-    """A copy of a training page with synthetic in-article boilerplate (see augment.py);
-    the page itself when it is not picked."""
-    from .augment import augment
+def comment_pool(pages: list[PageData], min_words: int = 12, max_words: int = 120) -> list[str]:
+    """Article paragraphs of the training pages: the prose of synthetic comment threads."""
+    pool = []
+    for p in pages:
+        for t, label in zip(p.blocks.text, p.y.tolist()):
+            if label == 1 and min_words <= t.count(" ") + 1 <= max_words:
+                pool.append(t)
+    return pool
+
+
+def augment_page(page: PageData, seed: int = 0, pool: list[str] | None = None) -> PageData:
+    """A copy of a training page with synthetic in-article boilerplate and, given a
+    ``pool`` of prose, a synthetic comment thread (see augment.py); the page itself
+    when it is not picked."""
+    from .augment import augment, augment_comments
 
     blocks, y, n = augment(page.blocks, page.y, page.id, seed)
+    if pool is not None:
+        blocks, y, n2 = augment_comments(blocks, y, page.id, pool, page.title, seed)
+        n += n2
     if not n:
         return page
     X = features.compute(blocks, page.title)

@@ -450,9 +450,10 @@ def run(args) -> int:
         train = [p for p in train if wanted(p)]
         held = [p for p in held if wanted(p)]
     if cfg.get("augment", False):
-        from .train import augment_page
+        from .train import augment_page, comment_pool
 
-        train = [augment_page(p, seed) for p in train]
+        pool = comment_pool(train) if cfg.get("augment_comments", False) else None
+        train = [augment_page(p, seed, pool) for p in train]
     if not any((p.y >= 0).any() for p in train):
         return _fail("no labeled blocks to train on (see the messages above)")
     print(f"{len(pages)} pages ({len(train)} train, {len(held)} held out), "

@@ -48,3 +48,40 @@ def test_augment_is_deterministic():
     a = augment.augment(b, y, "page-7", seed=3)
     c = augment.augment(b, y, "page-7", seed=3)
     assert a[0].text == c[0].text and a[1].tolist() == c[1].tolist()
+
+
+def test_comment_thread_follows_the_article_and_is_boilerplate():
+    b, y = page()
+    pool = [f"A borrowed paragraph number {i} from another page of the corpus." for i in range(30)]
+    seen = 0
+    for pid in map(str, range(60)):
+        b2, y2, n = augment.augment_comments(b, y, pid, pool, "Title", seed=0)
+        if not n:
+            assert b2 is b and y2 is y
+            continue
+        seen += 1
+        last = int(np.nonzero(y == 1)[0][-1])
+        thread = range(last + 1, last + 1 + n)
+        assert len(b2) == len(b) + n and (y2[list(thread)] == 0).all()
+        assert y2[:last + 1].tolist() == y[:last + 1].tolist()      # the article is untouched
+        assert b2.text[last + 1 + n:] == b.text[last + 1:]          # and so is what followed it
+        # every column has one entry per block, every element id exists
+        for name in b2.__dataclass_fields__:
+            if not name.startswith("element_"):
+                assert len(getattr(b2, name)) == len(b2), name
+        assert len(b2.element_chars) == len(b2.element_tag) == len(b2.element_mask)
+        assert max(max(b2.owner), max(b2.parent), max(b2.grandparent)) < len(b2.element_chars)
+        # one repeated container per comment: several blocks share each item parent
+        items = {b2.parent[i] for i in thread if b2.grandparent[i] != b.grandparent[last]}
+        assert len(items) >= 2
+        assert any(t in pool or t.endswith(tuple(pool)) for t in b2.text[last + 1:last + 1 + n])
+    assert 8 <= seen <= 30      # about COMMENT_SHARE of the pages
+
+
+def test_comment_thread_needs_an_article_and_is_deterministic():
+    b, y = page()
+    none = np.zeros_like(y)
+    assert augment.augment_comments(b, none, "x", ["text"], None)[2] == 0
+    a = augment.augment_comments(b, y, "page-3", ["some prose here"] * 5, "T", seed=1)
+    c = augment.augment_comments(b, y, "page-3", ["some prose here"] * 5, "T", seed=1)
+    assert a[0].text == c[0].text and a[0].parent == c[0].parent

@@ -62,3 +62,36 @@ def test_language_aware_stopwords():
     de = "<p>Der Rat hat die Pläne für den Bau der Mauer mit einer großen Mehrheit angenommen.</p>"
     b, X = matrix(de)
     assert X[0, col("stopword_density")] > 0.3
+
+
+def test_comment_thread_features():
+    thread = "".join(
+        f"<li class='comment'><div class='comment-author'>Reader {i}</div>"
+        f"<div class='comment-body'><p>I think my view on this is different, I read it twice.</p></div>"
+        f"<div class='reply'><a href='#'>Reply</a></div></li>" for i in range(4))
+    html = ("<div class='page comments-open'><main><div class='wrap'><article><p>The council "
+            "approved the plan on Tuesday after a long debate about the budget.</p></article>"
+            f"</div></main><ol class='commentlist'>{thread}</ol></div>")
+    b, X = matrix(html)
+    article = 0
+    comment = b.text.index("I think my view on this is different, I read it twice.")
+    reply = b.text.index("Reply")
+    assert X[comment, col("first_singular_rate")] > 0.2 and X[article, col("first_singular_rate")] == 0
+    assert X[reply, col("comment_words")] == 1 and X[article, col("comment_words")] == 0
+    # the comment's own containers say "comment"; for the article only a far ancestor does
+    assert X[comment, col("near_comment")] == 1 and X[article, col("near_comment")] == 0
+    assert X[article, col("anc_comment")] == 1       # (from div.comments-open)
+    # four comments repeat one template; the article container is alone
+    assert X[comment, col("grandparent_repeat")] == np.log1p(4)
+    assert X[article, col("parent_repeat")] == np.log1p(1)
+
+
+def test_sentences_dates_urls_and_separators_on_code_points():
+    b, X = matrix("<p>One. Two! \u201cThree?\u201d Four\u2026 Not.a.sentence</p>"
+                  "<p>On 12.03.2024 at 10:15, see www.example.com or mail x@example.org</p>"
+                  "<p>Home \u00bb News | World</p><p>\u65e5\u672c \u8a9e \u6587</p>")
+    assert X[0, col("sentences")] == 4
+    assert X[1, col("dates")] >= 2 and X[0, col("dates")] == 0
+    assert X[1, col("urls")] >= 2 and X[0, col("urls")] == 0
+    assert X[2, col("separators")] == 2
+    assert X[3, col("separators")] == 0          # CJK letters between spaces are words

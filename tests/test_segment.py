@@ -84,3 +84,12 @@ def test_hidden_detected_next_to_class_and_id():
 def test_processing_instructions_are_ignored():
     b = blocks_of("<div><p>before</p><?php echo 'x'; ?><p>after</p></div>")
     assert b.text == ["before", "after"]
+
+
+def test_element_mask_is_the_class_vocabulary_of_each_block_element():
+    b = segment(parse("<div class='comment-body'><p id='intro'>x</p></div><section><p>y</p></section>").body)
+    from boilerstrip.segment import PATTERNS
+    bit = {p: 1 << i for i, p in enumerate(PATTERNS)}
+    assert len(b.element_mask) == len(b.element_tag) == len(b.element_chars)
+    assert b.element_mask[b.parent[0]] & bit["comment"] and b.element_mask[b.parent[0]] & bit["body"]
+    assert b.element_mask[b.owner[0]] == 0 and b.element_mask[b.parent[1]] == 0
