@@ -30,7 +30,7 @@ from .features import FEATURE_NAMES
 PASSTHROUGH = ("log_words", "link_density", "heading_level", "title_overlap",
                "position", "ends_terminal", "stopword_density", "cta_rate",
                "second_person_rate", "first_plural_rate", "first_singular_rate",
-               "near_comment", "grandparent_repeat")
+               "near_comment", "grandparent_repeat", "first_plural_excess")
 _PASS_IDX = [FEATURE_NAMES.index(f) for f in PASSTHROUGH]
 _WORDS_IDX = FEATURE_NAMES.index("log_words")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)

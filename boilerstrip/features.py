@@ -6,7 +6,7 @@ Feature families (see docs/design.md for the why):
   80-column wrapped line, as in boilerpipe), link density, sentence count,
   terminal punctuation, digit / upper-case / punctuation ratios;
 * **phrasing** -- who the text addresses (second person, first person
-  plural), who speaks (first person singular: readers' comments), calls to
+  plural; also against the page's own rate), who speaks (first person singular: readers' comments), calls to
   action (anywhere and at clause start), thanks, comment-thread words
   (reply, permalink, posted, ago), copyright and date patterns, stopword
   density in the page's language;
@@ -107,7 +107,8 @@ SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density
          "text_before", "owner_share", "parent_share", "grandparent_share",
          "rel_words", "title_overlap", "log_page_words", "log_blocks",
          "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table",
-         "first_singular_rate", "comment_words", "parent_repeat", "grandparent_repeat")
+         "first_singular_rate", "comment_words", "parent_repeat", "grandparent_repeat",
+         "second_person_excess", "first_plural_excess", "cta_excess")
 
 
 def feature_names() -> list[str]:
@@ -240,6 +241,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     position = np.arange(n) / max(n - 1, 1)
     log_words = np.log1p(words)
     page_words = float(words.sum())
+    page_safe = max(page_words, 1.0)
 
     # siblings: blocks with the same parent container (element ids index the bins)
     parent = np.asarray(blocks.parent)
@@ -324,6 +326,11 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "in_list": (np.asarray(blocks.list_id) >= 0).astype(np.float64),
         "in_table": (np.asarray(blocks.table_id) >= 0).astype(np.float64),
         "first_singular_rate": first_sg / safe_words,
+        # phrasing against the page's own voice: a blog written as "we" is not an
+        # appeal in every paragraph; an appeal stands out from its page
+        "second_person_excess": second / safe_words - second.sum() / page_safe,
+        "first_plural_excess": first_pl / safe_words - first_pl.sum() / page_safe,
+        "cta_excess": cta_rate - cta.sum() / page_safe,
         "comment_words": np.minimum(comment_words, 10),
         "parent_repeat": parent_repeat,
         "grandparent_repeat": grand_repeat,

@@ -95,3 +95,16 @@ def test_sentences_dates_urls_and_separators_on_code_points():
     assert X[1, col("urls")] >= 2 and X[0, col("urls")] == 0
     assert X[2, col("separators")] == 2
     assert X[3, col("separators")] == 0          # CJK letters between spaces are words
+
+
+def test_phrasing_is_also_measured_against_the_page_voice():
+    we_blog = "".join(f"<p>We drove north and we camped by the lake; our tent leaked on day {i}.</p>"
+                      for i in range(5))
+    appeal = "<p>Support our newsroom: we need you, our readers. Donate to us today.</p>"
+    b, X = matrix(we_blog + appeal)
+    story, ask = 0, len(b) - 1
+    # every paragraph says "we"; only the appeal says it more than its page does
+    assert X[story, col("first_plural_rate")] > 0.1
+    assert X[story, col("first_plural_excess")] < X[ask, col("first_plural_excess")]
+    assert X[ask, col("cta_excess")] > 0 > X[story, col("cta_excess")]
+    assert np.isclose(X[:, col("second_person_excess")].max(), X[ask, col("second_person_excess")])
