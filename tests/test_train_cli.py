@@ -352,3 +352,12 @@ def test_training_without_scikit_learn_says_what_to_install(tmp_path):
     assert r.returncode == 2
     assert "training needs scikit-learn: pip install 'boilerstrip[train]'" in r.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_threshold_moves_from_the_default_only_for_a_clear_gain():
+    from boilerstrip.train_cli import THRESHOLD_MIN_GAIN, pick_threshold
+    f1 = {0.4: 0.90, 0.45: 0.9405, 0.5: 0.940, 0.55: 0.93}
+    assert pick_threshold(f1, 0.5) == 0.5                      # +0.0005 is noise
+    f1[0.45] = 0.940 + 2 * THRESHOLD_MIN_GAIN
+    assert pick_threshold(f1, 0.5) == 0.45
+    assert pick_threshold({0.5: 0.8, 0.6: 0.8}, 0.5) == 0.5    # ties keep the default
