@@ -593,15 +593,22 @@ def _format_for_stdout(text: str, src: Source, fmt: str, many: bool) -> str:
     return head + text + ("\n" if text and not text.endswith("\n") else "")
 
 
+def check_run_options(args: argparse.Namespace) -> tuple[int, tuple]:
+    """``(jobs, model spec)`` of a ``clean``/``warc`` command line; raises on bad
+    options, and loads a model file now so that a bad one fails with a clear message."""
+    _check_options(args.format, args.threshold)
+    jobs = effective_jobs(args.jobs)
+    spec = _model_spec(args.model)
+    if spec[0] == "path":
+        _get_model(spec)
+    return jobs, spec
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``boilerstrip clean``; exit status 0 = all good, 1 = some inputs failed, 2 = usage."""
     prog = "boilerstrip clean"
     try:
-        _check_options(args.format, args.threshold)
-        jobs = effective_jobs(args.jobs)
-        spec = _model_spec(args.model)
-        if spec[0] == "path":
-            _get_model(spec)  # fail now, with a clear message, if it does not load
+        jobs, spec = check_run_options(args)
     except Exception as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2

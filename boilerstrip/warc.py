@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .batch import (FORMATS, _auto_chunksize, _check_options, _chunks, _get_model,
-                    _model_spec, _ordered_map, _Options, effective_jobs, progress_bar)
+                    _model_spec, _ordered_map, _Options, check_run_options, effective_jobs,
+                    progress_bar)
 
 #: MIME types taken as HTML.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/vnd.wap.xhtml+xml"})
@@ -498,11 +499,7 @@ def run(args: argparse.Namespace) -> int:
     """Exit status: 0 = every file read to its end, 1 = some file cut short, 2 = usage."""
     prog = "boilerstrip warc"
     try:
-        _check_options(args.format, args.threshold)
-        jobs = effective_jobs(args.jobs)
-        spec = _model_spec(args.model)
-        if spec[0] == "path":
-            _get_model(spec)
+        jobs, spec = check_run_options(args)
         missing = [p for p in args.inputs if p != "-" and not os.path.isfile(p)]
         if missing:
             raise FileNotFoundError(f"no such file: {', '.join(missing)}")
