@@ -500,24 +500,32 @@ def validate_corpus(folder: str | Path, *, deep: bool = True, n_jobs: int = 1,
         return report
     bad_before = report.bad_pages()
     todo = [p for p in report.pages if p.id not in bad_before]
+    for found in parallel_map(_check_one, todo, n_jobs, batch_size=8, progress=progress,
+                              desc="checking"):
+        report.issues.extend(found)
+    report.issues.sort(key=lambda i: (i.line or 0, i.severity != "error"))
+    return report
+
+
+def parallel_map(fn, items: list, n_jobs: int = 1, *, batch_size: int = 8,
+                 progress: bool = False, desc: str = ""):
+    """``fn`` over ``items``, results in order, in ``n_jobs`` joblib workers (1: in
+    this process), with a tqdm bar on stderr when ``progress`` and tqdm is there."""
     if n_jobs == 1:
-        results = map(_check_one, todo)
+        results = map(fn, items)
     else:
         from joblib import Parallel, delayed
 
-        results = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=8)(
-            delayed(_check_one)(p) for p in todo)
+        results = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=batch_size)(
+            delayed(fn)(x) for x in items)
     if progress:
         try:
             from tqdm import tqdm
 
-            results = tqdm(results, total=len(todo), desc="checking", file=sys.stderr)
+            results = tqdm(results, total=len(items), desc=desc, file=sys.stderr)
         except ImportError:
             pass
-    for found in results:
-        report.issues.extend(found)
-    report.issues.sort(key=lambda i: (i.line or 0, i.severity != "error"))
-    return report
+    return results
 
 
 # --- command line -------------------------------------------------------------

@@ -201,21 +201,9 @@ def prepare_many(items, n_jobs: int = 1, progress: bool = True,
     code_fp = code_fingerprint() if cache_dir is not None else None
     jobs = [(page, name, str(cache_dir) if cache_dir else None, code_fp)
             for page, name in items]
-    if n_jobs == 1:
-        it = map(_prepare, jobs)
-    else:
-        from joblib import Parallel, delayed
+    from .corpus import parallel_map
 
-        it = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=16)(
-            delayed(_prepare)(j) for j in jobs)
-    if progress:
-        try:
-            from tqdm import tqdm
-
-            it = tqdm(it, total=len(jobs), desc=desc, file=sys.stderr)
-        except ImportError:
-            pass
-    return it
+    return parallel_map(_prepare, jobs, n_jobs, batch_size=16, progress=progress, desc=desc)
 
 
 def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True,
