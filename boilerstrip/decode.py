@@ -11,7 +11,9 @@ at the *scores* around each block:
   blocks of ``words * (p - 0.5)`` (Kadane's algorithm), whether the block lies
   inside it and how far away it is;
 * where the block sits relative to the page's highest-scoring block, and how
-  much likely-content text lies before and after it;
+  much likely-content text lies before and after it (but not the block's
+  score *relative* to the page's best: on pages whose article scores low
+  everywhere, that lifted menus and link lists over the threshold);
 * a few block features that interact with context (size, link density,
   heading level, title overlap).
 
@@ -41,7 +43,7 @@ RUN_PIVOT = 0.5
 CONTEXT_NAMES = tuple(
     ["p"] + [f"p@{o:+d}" for o in NEIGHBOURS] + [f"mean{w}" for w in WINDOWS]
     + ["parent_mean", "grandparent_mean", "owner_mean", "in_run", "run_distance",
-       "run_share", "rank", "gap_to_max", "dist_to_best", "content_before",
+       "run_share", "dist_to_best", "content_before",
        "content_after", "page_max", "page_mean"]
     + [f"b_{f}" for f in PASSTHROUGH])
 
@@ -106,13 +108,11 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     run_dist = np.where(idx < s, s - idx, np.where(idx >= e, idx - e + 1, 0)) / max(n, 1)
     total_w = float(w.sum())
     run_share = np.full(n, float(w[s:e].sum()) / total_w if e > s else 0.0)
-    order = np.argsort(np.argsort(-p, kind="stable"), kind="stable")
-    rank = order / max(n - 1, 1)
     best = int(np.argmax(p * w))
     content_w = p * w
     before = (np.cumsum(content_w) - content_w) / total_w
     after = (content_w.sum() - np.cumsum(content_w)) / total_w
-    cols += [in_run, run_dist, run_share, rank, p.max() - p,
+    cols += [in_run, run_dist, run_share,
              (idx - best) / max(n, 1), before, after,
              np.full(n, p.max()), np.full(n, float((p * w).sum() / total_w))]
     cols += [X[:, j] for j in _PASS_IDX]
