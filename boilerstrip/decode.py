@@ -48,6 +48,13 @@ CONTEXT_NAMES = tuple(
     + [f"b_{f}" for f in PASSTHROUGH])
 
 
+#: Context features that are first-stage scores (of the block, its neighbours,
+#: windows and containers): with ``context_monotonic`` the context stage may
+#: only rise with them.
+SCORE_FEATURES = frozenset(["p"] + [f"p@{o:+d}" for o in NEIGHBOURS] + [f"mean{w}" for w in WINDOWS]
+                           + ["parent_mean", "grandparent_mean", "owner_mean"])
+
+
 def _shift(a: np.ndarray, k: int, fill: float = -1.0) -> np.ndarray:
     out = np.full_like(a, fill)
     if k > 0:

@@ -156,7 +156,7 @@ class BlockClassifier:
                  max_leaf_nodes: int = 31, max_depth: int | None = 8,
                  min_samples_leaf: int = 40, l2_regularization: float = 1.0,
                  context_max_iter: int = 100, n_folds: int = 4, threshold: float = 0.5,
-                 random_state: int = 0):
+                 context_monotonic: bool = False, random_state: int = 0):
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
@@ -166,6 +166,7 @@ class BlockClassifier:
         self.context_max_iter = context_max_iter
         self.n_folds = n_folds
         self.threshold = threshold
+        self.context_monotonic = context_monotonic
         self.random_state = random_state
 
     # scikit-learn's estimator protocol (``sklearn.base.clone`` needs these two)
@@ -226,7 +227,13 @@ class BlockClassifier:
         self.block_ = _hgb(self._params(self.max_iter), self.random_state).fit(
             X[known], y[known], sample_weight=w[known])
         C = self._context(pages, oof)
-        self.context_ = _hgb(self._params(self.context_max_iter), self.random_state).fit(
+        ctx_params = self._params(self.context_max_iter)
+        if self.context_monotonic:
+            # a higher first-stage score (of the block, its neighbours, its
+            # containers) never lowers the final one
+            ctx_params["monotonic_cst"] = [1 if n in decode.SCORE_FEATURES else 0
+                                           for n in decode.CONTEXT_NAMES]
+        self.context_ = _hgb(ctx_params, self.random_state).fit(
             C[known], y[known], sample_weight=w[known])
         return self
 

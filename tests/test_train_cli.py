@@ -57,7 +57,7 @@ def test_estimator_params_follow_sklearn():
     assert params["max_iter"] == 7 and params["random_state"] == 3
     assert set(params) == {"max_iter", "learning_rate", "max_leaf_nodes", "max_depth",
                            "min_samples_leaf", "l2_regularization", "context_max_iter",
-                           "n_folds", "threshold", "random_state"}
+                           "n_folds", "threshold", "context_monotonic", "random_state"}
     twin = clone(clf)
     assert twin is not clf and twin.get_params() == params
     assert clf.set_params(max_iter=9) is clf and clf.max_iter == 9
