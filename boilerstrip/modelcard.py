@@ -43,6 +43,8 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         "The evaluation-only sets (dragnet, l3s_gn1, cleaneval, cleanportaleval) are never "
         "used for training.",
     ]
+    from .train_cli import THRESHOLD_MIN_GAIN
+
     cfg = {}
     if config_path and Path(config_path).is_file():
         import json
@@ -74,7 +76,8 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         "\n".join(f"{k} = {val}" for k, val in sorted(meta["params"].items())) or "(defaults)",
         "```",
         "",
-        f"Decision threshold (tuned on held-out pages): {v['threshold']}",
+        f"Decision threshold: {v['threshold']} (the classifier's default, 0.5, unless another "
+        f"threshold beats it on the held-out pages by at least {THRESHOLD_MIN_GAIN} F1)",
         "",
         "## Validation on held-out pages",
         "Block accuracy is weighted like training (per page, half by words, half by "
