@@ -14,7 +14,7 @@ import numpy as np
 
 from . import decode, features, parse, render
 from .encoding import to_text
-from .model import Model, ModelError, load_model
+from .model import Model, load_model
 from .segment import Blocks, segment
 
 OUTPUT_FORMATS = ("text", "markdown", "html", "json")
@@ -25,8 +25,6 @@ HEADLINE_OVERLAP = 0.5
 #: Only the first blocks of a page are searched for the headline.
 HEADLINE_SEARCH = 0.6
 _TITLE_IDX = features.FEATURE_NAMES.index("title_overlap")
-_FEATURE_LIST = list(features.FEATURE_NAMES)
-_CONTEXT_LIST = list(decode.CONTEXT_NAMES)
 #: Below this much text, a page that hides its content in ``<noscript>`` (many
 #: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
 NOSCRIPT_FALLBACK_CHARS = 200
@@ -65,13 +63,19 @@ def analyse(html: str, model: Model) -> Analysis:
     tree, _, blocks = parse_and_segment(html)
     title = parse.page_title(tree)
     X = features.compute(blocks, title)
-    if len(blocks):
-        p1 = model.block.predict_proba(X)
-        C = decode.context_features(X, p1, blocks)
-        p2 = model.context.predict_proba(C)
-    else:
-        p1 = p2 = np.zeros(0)
+    p1, p2 = score_blocks(model, X, blocks)
     return Analysis(title, blocks, X, p1, p2, find_headline(blocks, X, title))
+
+
+def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.ndarray]:
+    """First-stage and final probabilities of a page's blocks (features ``X``).
+    Raises :class:`~boilerstrip.model.ModelError` for a model trained on other
+    features than this version computes (checked once per model)."""
+    model.check_features(features.FEATURE_NAMES, decode.CONTEXT_NAMES)
+    if len(X) == 0:
+        return np.zeros(0), np.zeros(0)
+    p1 = model.block.predict_proba(X)
+    return p1, model.context.predict_proba(decode.context_features(X, p1, blocks))
 
 
 def find_headline(blocks: Blocks, X: np.ndarray, title: str | None) -> int | None:
@@ -149,9 +153,6 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
         html = html[:max_bytes]
     text = to_text(html)
     m = load_model(model)
-    if m.feature_names != _FEATURE_LIST or m.context_feature_names != _CONTEXT_LIST:
-        raise ModelError(f"{m.source}: the model was trained on other features than this "
-                         "boilerstrip computes; retrain it with this version")
     t = m.threshold if threshold is None else float(threshold)
     if not text.strip():
         a = None

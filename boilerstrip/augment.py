@@ -19,7 +19,7 @@ import hashlib
 
 import numpy as np
 
-from .segment import PATTERNS, Blocks
+from .segment import ANCESTOR_TAG_BIT, PATTERN_BIT, Blocks
 
 ORGS = ["the Courier", "the Daily Ledger", "Harbor Times", "the Gazette", "our newsroom",
         "the Observer", "Metro Post", "the Tribune", "Valley News", "the Chronicle"]
@@ -142,6 +142,29 @@ def synth_texts(rng: np.random.Generator, category: str) -> list[str]:
     return paras
 
 
+#: Blocks columns indexed by element id; the others have one entry per block.
+_ELEMENT_COLUMNS = ("element_chars", "element_tag", "element_mask")
+_BLOCK_COLUMNS = tuple(f for f in Blocks.__dataclass_fields__ if f not in _ELEMENT_COLUMNS)
+
+
+def _columns(blocks: Blocks) -> dict[str, list]:
+    return {name: list(getattr(blocks, name)) for name in Blocks.__dataclass_fields__}
+
+
+def _new_element(cols: dict, tag: str, mask: int, chars: int = 0) -> int:
+    """Append a block-level element to the element columns; return its id."""
+    cols["element_chars"].append(chars)
+    cols["element_tag"].append(tag)
+    cols["element_mask"].append(mask)
+    return len(cols["element_chars"]) - 1
+
+
+def _insert_block(cols: dict, at: int, row: dict) -> None:
+    """Insert one block (a value for every per-block column) before index ``at``."""
+    for name in _BLOCK_COLUMNS:
+        cols[name].insert(at, row[name])
+
+
 def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
     """Return ``(blocks, y, inserted)`` with synthetic boilerplate inserted inside the
     article run, or the inputs unchanged when the page is not picked or has no run."""
@@ -155,7 +178,7 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
     probs /= probs.sum()
     n_ins = int(rng.integers(1, MAX_INSERTIONS + 1))
     points = sorted(set(int(rng.integers(first + 1, last + 2)) for _ in range(n_ins)))
-    cols = {name: list(getattr(blocks, name)) for name in blocks.__dataclass_fields__}
+    cols = _columns(blocks)
     y_new = list(y.tolist())
     inserted = 0
     for pt in reversed(points):
@@ -167,27 +190,15 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
         hint_bit = 0
         if rng.random() < 0.5:
             hint = HINTS[cat][rng.integers(len(HINTS[cat]))]
-            hint_bit = 1 << PATTERNS.index(hint)
+            hint_bit = PATTERN_BIT[hint]
         for k, t in enumerate(texts):
             at = pt + k
-            elem = len(cols["element_chars"])
-            cols["element_chars"].append(len(t))
-            cols["element_tag"].append(cols["tag"][ref])
-            cols["element_mask"].append(cols["own_mask"][ref])
-            for name in blocks.__dataclass_fields__:
-                if name in ("element_chars", "element_tag", "element_mask"):
-                    continue
-                if name == "text":
-                    val = t
-                elif name == "link_chars":
-                    val = 0 if rng.random() < 0.7 else int(len(t) * rng.uniform(0.05, 0.4))
-                elif name == "owner":
-                    val = elem
-                elif name == "anc_mask":
-                    val = cols[name][ref] | hint_bit
-                else:
-                    val = cols[name][ref]
-                cols[name].insert(at, val)
+            row = {name: cols[name][ref] for name in _BLOCK_COLUMNS}
+            row["text"] = t
+            row["link_chars"] = 0 if rng.random() < 0.7 else int(len(t) * rng.uniform(0.05, 0.4))
+            row["owner"] = _new_element(cols, cols["tag"][ref], cols["own_mask"][ref], len(t))
+            row["anc_mask"] |= hint_bit
+            _insert_block(cols, at, row)
             y_new.insert(at, 0)
             for cont in (cols["parent"][at], cols["grandparent"][at], 0):
                 cols["element_chars"][cont] += len(t)
@@ -278,9 +289,8 @@ def _comment_blocks(rng: np.random.Generator, pool: list[str], title: str | None
     return out
 
 
-_BIT = {p: 1 << i for i, p in enumerate(PATTERNS)}
 #: Bits of article wrappers that a thread placed outside the article loses.
-_ARTICLE_BITS = sum(_BIT[p] for p in ("article", "story", "body", "entry", "text", "prose",
+_ARTICLE_BITS = sum(PATTERN_BIT[p] for p in ("article", "story", "body", "entry", "text", "prose",
                                       "post", "detail"))
 
 
@@ -289,15 +299,13 @@ def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str
     """Return ``(blocks, y, inserted)`` with a synthetic comment thread after the
     article's last content block (label 0), or the inputs unchanged when the
     page is not picked (see :data:`COMMENT_SHARE`)."""
-    from .segment import ANCESTOR_TAG_BIT
-
     rng = _rng("comments/" + page_id, seed)
     content = np.nonzero(y == 1)[0]
     if len(content) < 2 or rng.random() >= COMMENT_SHARE:
         return blocks, y, 0
     ref = int(content[-1])
     at = ref + 1
-    cols = {name: list(getattr(blocks, name)) for name in blocks.__dataclass_fields__}
+    cols = _columns(blocks)
     y_new = list(y.tolist())
     hint = rng.random() < 0.5           # class names say "comment"
     outside = rng.random() < 0.6        # thread sits outside the article wrapper
@@ -305,26 +313,21 @@ def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str
     anc = cols["anc_mask"][ref]
     if outside:
         anc &= ~_ARTICLE_BITS
-    thread_mask = _BIT["comment"] if hint else 0
-    item_mask = _BIT["comment"] if hint and rng.random() < 0.7 else 0
-    author_mask = (_BIT["author"] if rng.random() < 0.5 else 0) | (item_mask if rng.random() < .3 else 0)
-    date_mask = _BIT["date"] if rng.random() < 0.5 else (_BIT["meta"] if rng.random() < .3 else 0)
+    thread_mask = PATTERN_BIT["comment"] if hint else 0
+    item_mask = PATTERN_BIT["comment"] if hint and rng.random() < 0.7 else 0
+    author_mask = (PATTERN_BIT["author"] if rng.random() < 0.5 else 0) | (item_mask if rng.random() < .3 else 0)
+    date_mask = PATTERN_BIT["date"] if rng.random() < 0.5 else (PATTERN_BIT["meta"] if rng.random() < .3 else 0)
     role_masks = {"header": thread_mask, "author": author_mask, "date": date_mask, "text": 0,
-                  "reply": _BIT["comment"] if hint and rng.random() < 0.5 else 0, "footer": 0}
+                  "reply": PATTERN_BIT["comment"] if hint and rng.random() < 0.5 else 0, "footer": 0}
     role_hash = {r: (0 if r == "text" else int(1 << int(rng.integers(32))) if rng.random() < .7 else 0)
                  for r in role_masks}
     base_depth = cols["depth"][ref] + (0 if outside else 1)
     base_bdepth = cols["block_depth"][ref] + (0 if outside else 1)
     tag_base = cols["tag_mask"][ref] | (ANCESTOR_TAG_BIT["ol"] | ANCESTOR_TAG_BIT["li"] if list_form else 0)
 
-    def new_element(tag: str, mask: int) -> int:
-        cols["element_chars"].append(0)
-        cols["element_tag"].append(tag)
-        cols["element_mask"].append(mask)
-        return len(cols["element_chars"]) - 1
-
     container = cols["grandparent"][ref] if outside else cols["parent"][ref]
-    thread = new_element("ol" if list_form else str(rng.choice(["div", "section"])), thread_mask)
+    thread = _new_element(cols, "ol" if list_form else str(rng.choice(["div", "section"])),
+                          thread_mask)
     items: dict[int, int] = {}
     pos = at
     plan = _comment_blocks(rng, pool, title)
@@ -333,13 +336,13 @@ def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str
             parent, grand = thread, container
         else:
             if k not in items:
-                items[k] = new_element("li" if list_form else str(rng.choice(["div", "article"])),
-                                       item_mask)
+                tag = "li" if list_form else str(rng.choice(["div", "article"]))
+                items[k] = _new_element(cols, tag, item_mask)
             parent, grand = items[k], thread
         tag = {"header": "h3" if rng.random() < .6 else "h2", "author": "div", "date": "div",
                "text": "p", "reply": "div", "footer": "h3"}[role]
-        owner = new_element(tag, role_masks[role])
-        linked = role in ("reply",) or (role == "author" and rng.random() < 0.6)
+        owner = _new_element(cols, tag, role_masks[role])
+        linked = role == "reply" or (role == "author" and rng.random() < 0.6)
         row = {"text": text, "link_chars": len(text) if role == "reply" else
                (min(len(text), int(rng.integers(3, 16))) if linked else 0),
                "tag": tag, "depth": min(base_depth + (2 if k >= 0 else 1), 255),
@@ -349,10 +352,7 @@ def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str
                "tag_mask": tag_base, "hash_mask": role_hash[role], "owner": owner,
                "parent": parent, "grandparent": grand,
                "list_id": thread if list_form else -1, "row_id": -1, "table_id": -1}
-        for name in blocks.__dataclass_fields__:
-            if name in ("element_chars", "element_tag", "element_mask"):
-                continue
-            cols[name].insert(pos, row[name])
+        _insert_block(cols, pos, row)
         y_new.insert(pos, 0)
         for e in {owner, parent, grand, thread, container, 0}:
             cols["element_chars"][e] += len(text)

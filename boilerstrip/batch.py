@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import glob as _glob
-import gzip
 import itertools
 import json
 import math
@@ -193,18 +192,9 @@ def read_html_file(path: str | os.PathLike) -> bytes:
     with open(path, "rb") as fh:
         data = fh.read()
     if data[:2] == _GZIP_MAGIC:
-        import zlib
+        from .encoding import inflate
 
-        from .encoding import MAX_INFLATED_BYTES
-
-        z = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        try:
-            out = z.decompress(data, MAX_INFLATED_BYTES)
-        except zlib.error as exc:
-            raise gzip.BadGzipFile(f"corrupt gzip data: {exc}") from None
-        if not z.eof and not z.unconsumed_tail:
-            raise EOFError("truncated gzip file")
-        data = out                                     # past the bound: cut, like max_bytes
+        data = inflate(data, strict=True)   # past the bound: cut, like max_bytes
     return data
 
 

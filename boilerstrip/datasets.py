@@ -85,7 +85,8 @@ def dataset_path(name_or_path: str | os.PathLike) -> Path:
     return datasets_root() / str(name_or_path)
 
 
-def _as_list(value) -> list[str]:
+def as_list(value) -> list[str]:
+    """A gold field that may be absent, one string or a list, as a list of strings."""
     if not value:
         return []
     if isinstance(value, str):
@@ -105,8 +106,8 @@ def page_from_record(folder: Path, rec: dict) -> Page:
         url=rec.get("url"),
         text=rec.get("text"),
         title=rec.get("title"),
-        with_snippets=_as_list(rec.get("with")),
-        without_snippets=_as_list(rec.get("without")),
+        with_snippets=as_list(rec.get("with")),
+        without_snippets=as_list(rec.get("without")),
         labels=rec.get("labels"),
         extra={k: v for k, v in rec.items() if k not in KNOWN_FIELDS},
     )

@@ -14,8 +14,9 @@ at the *scores* around each block:
   much likely-content text lies before and after it (but not the block's
   score *relative* to the page's best: on pages whose article scores low
   everywhere, that lifted menus and link lists over the threshold);
-* a few block features that interact with context (size, link density,
-  heading level, title overlap).
+* a few block features that interact with context (:data:`PASSTHROUGH`: size,
+  link density, heading level, title overlap, phrasing rates, comment-thread
+  signals).
 
 The context model outputs the final probability; a block is kept when it
 reaches the threshold.
@@ -146,17 +147,16 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     keep = p_final >= threshold
     if blocks is None or len(p_final) < 2 or not keep.any():
         return keep
-    parent = np.asarray(blocks.parent)
-    inv = parent   # element ids index the bins
+    parent = np.asarray(blocks.parent)   # element ids index the bins
     # block texts are whitespace-normalised: words = spaces + 1
     words = np.fromiter(map(str.count, blocks.text, repeat(" ")), dtype=np.float64,
                         count=len(p_final)) + 1.0
-    n_in = np.bincount(inv)
-    kept_w = np.bincount(inv, weights=words * keep)
-    all_w = np.bincount(inv, weights=words)
+    n_in = np.bincount(parent)
+    kept_w = np.bincount(parent, weights=words * keep)
+    all_w = np.bincount(parent, weights=words)
     elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
     total = max(float(elem_chars[0]), 1.0)
     share = elem_chars[parent] / total
-    small_box = (n_in[inv] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
-    mostly_dropped = kept_w[inv] < GROUP_KEPT_SHARE * all_w[inv]
+    small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
+    mostly_dropped = kept_w[parent] < GROUP_KEPT_SHARE * all_w[parent]
     return keep & ~(small_box & mostly_dropped & (p_final < GROUP_SURE))

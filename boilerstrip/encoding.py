@@ -647,22 +647,32 @@ def sniff_binary(data: bytes) -> str | None:
     return "binary" if control * 10 > len(sample) else None
 
 
-def _inflate(data: bytes) -> bytes:
-    """Gunzip ``data`` as far as it goes (truncated and trailing garbage are
-    fine), up to MAX_INFLATED_BYTES; gzip members are concatenated."""
+def inflate(data: bytes, *, strict: bool = False) -> bytes:
+    """Gunzip ``data`` up to MAX_INFLATED_BYTES (past it, the output is cut);
+    gzip members are concatenated.  By default it goes as far as it can
+    (truncated data and trailing garbage are fine); with ``strict`` a corrupt
+    first member raises ``gzip.BadGzipFile`` and a truncated one ``EOFError``."""
     out = []
     size = 0
+    first = True
     while data[:2] == b"\x1f\x8b" and size < MAX_INFLATED_BYTES:
         inflater = zlib.decompressobj(wbits=31)
         try:
             chunk = inflater.decompress(data, MAX_INFLATED_BYTES - size)
-        except zlib.error:
+        except zlib.error as exc:
+            if strict and first:
+                import gzip
+
+                raise gzip.BadGzipFile(f"corrupt gzip data: {exc}") from None
             break
         out.append(chunk)
         size += len(chunk)
         if not inflater.eof:
+            if strict and first and not inflater.unconsumed_tail:
+                raise EOFError("truncated gzip file")
             break
         data = inflater.unused_data
+        first = False
     return b"".join(out)
 
 
@@ -681,7 +691,7 @@ def to_text(html) -> str:
     if isinstance(html, (bytes, bytearray, memoryview)):
         data = bytes(html)
         if data[:2] == b"\x1f\x8b":
-            data = _inflate(data)
+            data = inflate(data)
         if sniff_binary(data) is not None:
             return ""
         return decode_html(data)

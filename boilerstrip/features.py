@@ -6,8 +6,9 @@ Feature families (see docs/design.md for the why):
   80-column wrapped line, as in boilerpipe), link density, sentence count,
   terminal punctuation, digit / upper-case / punctuation ratios;
 * **phrasing** -- who the text addresses (second person, first person
-  plural; also against the page's own rate), who speaks (first person singular: readers' comments), calls to
-  action (anywhere and at clause start), thanks, comment-thread words
+  plural; also against the page's own rate), who speaks (first person
+  singular: readers' comments), calls to action (anywhere and at clause
+  start), thanks, comment-thread words
   (reply, permalink, posted, ago), copyright and date patterns, stopword
   density in the page's language;
 * **structure** -- owner tag, DOM depth, class/id/role vocabulary of the
@@ -245,7 +246,6 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
 
     # siblings: blocks with the same parent container (element ids index the bins)
     parent = np.asarray(blocks.parent)
-    inv = parent
     sib_n = np.bincount(parent)
     sib_words = np.bincount(parent, weights=words)
     sib_links = np.bincount(parent, weights=link_chars)
@@ -320,9 +320,9 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "title_overlap": overlap,
         "log_page_words": np.full(n, np.log1p(page_words)),
         "log_blocks": np.full(n, np.log1p(n)),
-        "siblings": np.log1p(sib_n[inv].astype(np.float64)),
-        "sibling_link_density": sib_links[inv] / np.maximum(sib_chars[inv], 1.0),
-        "sibling_words": np.log1p(sib_words[inv]),
+        "siblings": np.log1p(sib_n[parent].astype(np.float64)),
+        "sibling_link_density": sib_links[parent] / np.maximum(sib_chars[parent], 1.0),
+        "sibling_words": np.log1p(sib_words[parent]),
         "in_list": (np.asarray(blocks.list_id) >= 0).astype(np.float64),
         "in_table": (np.asarray(blocks.table_id) >= 0).astype(np.float64),
         "first_singular_rate": first_sg / safe_words,
@@ -335,7 +335,8 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "parent_repeat": parent_repeat,
         "grandparent_repeat": grand_repeat,
     }
-    # the matrix is filled family by family, feature-major, and transposed once
+    # the matrix is filled family by family, feature-major; the blocks x features
+    # view of it is returned as it is (Fortran order: no copy of the whole matrix)
     core = {"log_words": log_words, "link_density": link_density,
             "text_density": text_density, "stopword_density": stopword_density,
             "ends_terminal": ends_terminal, "heading_level": heading, "cta_rate": cta_rate}
@@ -363,4 +364,4 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
                 Xt[k, -o:] = core[c][:o]
             k += 1
     assert k == len(FEATURE_NAMES)
-    return np.ascontiguousarray(Xt.T)
+    return Xt.T

@@ -103,8 +103,10 @@ class LabelSession:
         self.kept = [bool(k) for k in decode.decide(a.scores, self.threshold, a.blocks)]
         self.headline = a.headline
         self.lock = threading.Lock()
-        self.saved_as: str | None = None
-        self.page_id, self.initial = self._choose_id(page_id or page_id_from_path(self.page_path))
+        self.page_id, self.initial, in_corpus = self._choose_id(
+            page_id or page_id_from_path(self.page_path))
+        # labels read back from the corpus are saved ones
+        self.saved_as: str | None = self.page_id if in_corpus else None
 
     # -- corpus records ---------------------------------------------------------
 
@@ -133,7 +135,8 @@ class LabelSession:
 
     def _choose_id(self, wanted: str):
         """Keep ``wanted`` unless another page has it (then ``wanted-2``, ...); when
-        the corpus already holds this very page, start from its saved labels."""
+        the corpus already holds this very page, start from its saved labels.
+        Returns ``(id, initial labels, whether they came from the corpus)``."""
         recs = {str(r.get("id")): r for r in self._records() if isinstance(r, dict)}
 
         def taken(pid: str) -> bool:
@@ -147,6 +150,7 @@ class LabelSession:
             n += 1
             pid = f"{wanted}-{n}"
         initial = list(int(k) for k in self.kept)
+        in_corpus = False
         if pid in recs:
             labels = recs[pid].get("labels")
             if isinstance(labels, list) and len(labels) == len(self.blocks):
@@ -154,7 +158,8 @@ class LabelSession:
                          for i, e in enumerate(labels))
                 if ok:
                     initial = [int(e["label"]) for e in labels]
-        return pid, initial
+                    in_corpus = True
+        return pid, initial, in_corpus
 
     def _file_name(self, pid: str) -> str:
         return pid + (".html.gz" if self.file_bytes[:2] == b"\x1f\x8b" else ".html")

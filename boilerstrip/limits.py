@@ -20,16 +20,17 @@ apart) together with their end tags, as browsers do (Blink caps the tree at
 plus those the pipeline reads (class, id, style, hidden, ...); past
 :data:`MAX_OPTIONS` options in a ``<select>`` it drops the option tags (the
 pipeline never shows form controls anyway); and a document with more than
-:data:`MAX_TAGS` tags is cut before the first tag past that count (a bound on
-the parser's memory).  Documents within the caps --
+:data:`MAX_TAGS` ``<`` characters (tags, or ``<`` in text and scripts) is cut
+before the first ``<`` past that count (a bound on the parser's memory).  Documents within the caps --
 every real page we have seen, 5,193 of them -- come back unchanged, as the
 same object.
 
 The tokenizer approximates HTML's (it knows comments, raw-text elements,
 void and self-closing elements and the usual implied end tags); it only has
 to be about right about depth, and it errs on the side of under-counting.
-Every pattern matches to the end of its token or of the input, so the scan
-is linear.
+Every pattern of the tokenizer matches to the end of its token or of the
+input, so that scan is linear.  The cheap pre-check's lookaheads may overlap;
+it runs only on pages with at most :data:`SCAN_TAGS` ``<``, which bounds it.
 """
 from __future__ import annotations
 
@@ -168,7 +169,8 @@ def _needs_scan(html: str, tags: int) -> bool:
 
 
 def limit_markup(html: str) -> str:
-    """Return ``html`` with nesting, attributes and options capped (see module doc).
+    """Return ``html`` cut at MAX_TAGS ``<`` and with nesting, attributes and
+    options capped (see module doc).
 
     The input is returned unchanged (the same object) when within every cap.
     """

@@ -181,6 +181,7 @@ class Model:
             raise ModelError(f"{source}: threshold must be in [0, 1]")
         self.meta = dict(spec.get("meta") or {})
         self.source = source
+        self._checked = None   # (names, context_names) that check_features accepted
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> "Model":
@@ -206,10 +207,19 @@ class Model:
                              "pickles are never loaded") from None
         return cls(spec, source)
 
-    def check_features(self, names: list[str]) -> None:
-        if list(names) != self.feature_names:
-            raise ModelError(f"{self.source}: model was trained on other features than this "
-                             "boilerstrip computes; retrain it with this version")
+    def check_features(self, names, context_names=None) -> None:
+        """Raise :class:`ModelError` unless the model was trained on the feature
+        columns ``names`` (and context columns ``context_names``, if given).  The
+        last names that passed are remembered, so a check per page costs nothing."""
+        if self._checked is not None and self._checked[0] is names \
+                and self._checked[1] is context_names:
+            return
+        if list(names) != self.feature_names or (
+                context_names is not None
+                and list(context_names) != self.context_feature_names):
+            raise ModelError(f"{self.source}: the model was trained on other features than "
+                             "this boilerstrip computes; retrain it with this version")
+        self._checked = (names, context_names)
 
 
 _DEFAULT: Model | None = None

@@ -55,17 +55,20 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
             f"{c}: {', '.join(t)}" for c, t in sorted(cfg["page_types"].items()))
             + " (forum, listing and service pages teach that user posts and link lists "
               "are content, which is wrong for news).")
+    from . import augment
+
     if cfg.get("augment"):
         lines.append("Augmentation: synthetic in-article appeals, comment prompts, sign-in "
-                     "notices, newsletter/notification/cookie/share boxes inserted into half "
-                     "of the training pages, labeled boilerplate (boilerstrip/augment.py). "
-                     "User-comment snippets (trafilatura_eval) label comment blocks as "
-                     "boilerplate.")
+                     "notices, newsletter/notification/cookie/share boxes inserted into "
+                     f"{augment.AUGMENT_SHARE:.0%} of the training pages, labeled boilerplate "
+                     "(boilerstrip/augment.py). User-comment snippets (trafilatura_eval) label "
+                     "comment blocks as boilerplate.")
     if cfg.get("augment_comments"):
-        lines.append("Synthetic comment threads: after the article of 30% of the training "
-                     "pages, a thread of 2-20 comments (author and date lines, reply links, "
-                     "prose borrowed from other training pages' paragraphs) labeled "
-                     "boilerplate (boilerstrip/augment.py, `augment_comments`).")
+        low, high = augment.THREAD_COMMENTS
+        lines.append(f"Synthetic comment threads: after the article of {augment.COMMENT_SHARE:.0%} "
+                     f"of the training pages, a thread of {low}-{high} comments (author and date "
+                     "lines, reply links, prose borrowed from other training pages' paragraphs) "
+                     "labeled boilerplate (boilerstrip/augment.py, `augment_comments`).")
     lines += [
         "",
         "## Parameters",

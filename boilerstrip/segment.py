@@ -78,7 +78,8 @@ def _alternation(words) -> str:
 
 
 _PATTERN_RE = re.compile(_alternation(PATTERNS))
-_PATTERN_BIT = {p: 1 << i for i, p in enumerate(PATTERNS)}
+#: PATTERNS entry -> its bit.
+PATTERN_BIT = {p: 1 << i for i, p in enumerate(PATTERNS)}
 #: "ad"/"ads" as a whole token only ("head", "load" must not match).
 _AD_RE = re.compile(r"(?:^|[\s_\-])ads?(?:$|[\s_\-])|advert")
 AD_BIT = 1 << 63
@@ -90,13 +91,12 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+")
 #: A block's recorded depth is capped (deep nesting is itself the signal).
 MAX_DEPTH = 255
 #: Blocks kept per page; text after them is ignored, like input past
-#: ``max_bytes``.  Each block costs ~2.3 KB of features, so without a cap a
-#: 32 MB page of ``<td>c`` (6 million blocks) would need ~15 GB.  Real pages
+#: ``max_bytes``.  Each block costs ~2.8 KB of features, so without a cap a
+#: 32 MB page of ``<td>c`` (6 million blocks) would need ~17 GB.  Real pages
 #: have far fewer (the largest of the 5,193 shared-dataset pages has 6,219).
 MAX_BLOCKS = 50_000
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_WS = re.compile(r"\s+")
 
 
 #: Attribute strings longer than this are not memoised (a cache entry would
@@ -113,13 +113,9 @@ def attribute_mask(value: str) -> int:
     return attribute_masks(value)[0]
 
 
-def attribute_hash(value: str) -> int:
-    """Bucket bit mask (over :data:`HASH_BUCKETS`) of the tokens of a class/id string."""
-    return attribute_masks(value)[1]
-
-
 def attribute_masks(value: str) -> tuple[int, int]:
-    """``(attribute_mask(value), attribute_hash(value))``."""
+    """``(PATTERNS mask, bucket mask over HASH_BUCKETS of the tokens)`` of a
+    lower-cased class/id/role string."""
     return _attribute_masks(value) if len(value) <= CACHE_MAX_LEN else _attribute_masks.__wrapped__(value)
 
 
@@ -127,7 +123,7 @@ def _token_bits(token: str) -> tuple[int, int]:
     """PATTERNS mask and hash bucket bit of one ``[a-z0-9]+`` token."""
     mask = 0
     for word in _PATTERN_RE.findall(token):
-        mask |= _PATTERN_BIT[word]
+        mask |= PATTERN_BIT[word]
     bits = (mask, 1 << (zlib.crc32(token.encode()) % HASH_BUCKETS))
     if len(token) <= _TOKEN_MAX_LEN:
         if len(_TOKEN_BITS) >= TOKEN_CACHE_SIZE:

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import decode, features, labels as labels_mod
 from .api import analyse
-from .datasets import Page, gold_text
+from .datasets import Page, as_list, gold_text
 from .encoding import to_text
 from .model import FORMAT, VERSION, Model
 from .segment import Blocks
@@ -57,6 +57,10 @@ class _NullModel:
 
     block = context = _Stage()
 
+    @staticmethod
+    def check_features(names, context_names=None) -> None:
+        """Any features will do: the scores are not used."""
+
 
 def page_weights(blocks: Blocks, y: np.ndarray) -> np.ndarray:
     """Training weight of each labeled block; every page sums to 1.
@@ -75,12 +79,6 @@ def page_weights(blocks: Blocks, y: np.ndarray) -> np.ndarray:
     return w
 
 
-def _snippets(value) -> list[str]:
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value if v]
-
-
 def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> PageData:
     """Parse a labeled page and derive its block labels and weights."""
     raw = page.read_bytes() if html_bytes is None else html_bytes
@@ -92,7 +90,7 @@ def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> Pa
         block_labels = _resolve_selectors(html, a.blocks, block_labels)
     # user comments are not article text: snippets of them (trafilatura's
     # evaluation set has a `comments` field) count as boilerplate
-    without = list(page.without_snippets) + _snippets(page.extra.get("comments"))
+    without = list(page.without_snippets) + as_list(page.extra.get("comments"))
     y = labels_mod.derive(a.blocks.text, text=gold, with_=page.with_snippets,
                           without=without, block_labels=block_labels)
     return PageData(page.id, corpus, a.blocks, a.X, y, page_weights(a.blocks, y), gold,

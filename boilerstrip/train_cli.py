@@ -286,22 +286,12 @@ def evaluate_pages(predict, pages, threshold: float) -> dict:
 def model_predictor(model):
     """``predict(page) -> final probabilities`` of a loaded :class:`~boilerstrip.model.Model`
     on a prepared page (what :func:`boilerstrip.clean` computes for it)."""
-    from . import decode
-
-    model.check_features(_feature_names())
-
-    def predict(p):
-        if len(p.y) == 0:
-            return np.zeros(0)
-        p1 = model.block.predict_proba(p.X)
-        return model.context.predict_proba(decode.context_features(p.X, p1, p.blocks))
-    return predict
-
-
-def _feature_names():
+    from .api import score_blocks
+    from .decode import CONTEXT_NAMES
     from .features import FEATURE_NAMES
 
-    return list(FEATURE_NAMES)
+    model.check_features(FEATURE_NAMES, CONTEXT_NAMES)   # fail now, not at the first page
+    return lambda p: score_blocks(model, p.X, p.blocks)[1]
 
 
 # --- configuration ------------------------------------------------------------------

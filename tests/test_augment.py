@@ -24,6 +24,7 @@ def test_synthetic_texts_are_prose_from_the_category():
 
 def test_augment_inserts_boilerplate_inside_the_article_run():
     b, y = page()
+    seen = 0
     for pid in map(str, range(40)):
         b2, y2, n = augment.augment(b, y, pid, seed=0)
         if not n:
@@ -39,8 +40,8 @@ def test_augment_inserts_boilerplate_inside_the_article_run():
         for name in ("link_chars", "tag", "depth", "own_mask", "anc_mask", "owner", "parent"):
             assert len(getattr(b2, name)) == len(b2)
         assert max(b2.owner) < len(b2.element_chars)
-        return
-    raise AssertionError("no page was augmented")
+        seen += 1
+    assert 10 <= seen <= 30      # about AUGMENT_SHARE of the pages
 
 
 def test_augment_is_deterministic():

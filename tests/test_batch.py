@@ -238,3 +238,13 @@ def test_pool_is_shared_with_joblib_parallel_in_one_process():
     assert len(list(clean_many(pages, n_jobs=2))) == 4
     assert Parallel(n_jobs=2)(delayed(len)(p) for p in pages) == [len(p) for p in pages]
     assert len(list(clean_many(pages, n_jobs=2))) == 4
+
+
+def test_read_html_file_joins_every_gzip_member(tmp_path):
+    import gzip
+
+    from boilerstrip.batch import read_html_file
+
+    p = tmp_path / "two.html.gz"
+    p.write_bytes(gzip.compress(b"<p>one</p>") + gzip.compress(b"<p>two</p>"))
+    assert read_html_file(p) == b"<p>one</p><p>two</p>"

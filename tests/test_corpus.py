@@ -63,6 +63,7 @@ def test_example_corpus_is_clean():
 def test_page_from_record_matches_load_corpus():
     ours = bc.read_records(EXAMPLE).pages
     theirs = load_corpus(EXAMPLE)
+    assert len(ours) == len(theirs) == 6
     for a, b in zip(ours, theirs):
         a.extra.pop("_line")
         assert a == b

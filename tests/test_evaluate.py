@@ -55,8 +55,11 @@ def test_threshold_zero_keeps_everything():
 @pytest.mark.parametrize("t", [0.2, 0.5, 0.9])
 def test_threshold_is_clean_threshold(t):
     res = ev.evaluate([EXAMPLE], threshold=t)["corpora"]["example"]
-    for p, row in zip(load_corpus(EXAMPLE), res.per_page):
-        assert row["chars"] == len(boilerstrip.clean(p.read_bytes(), threshold=t))
+    rows = {row["id"]: row for row in res.per_page}
+    pages = load_corpus(EXAMPLE)
+    assert len(rows) == len(pages) == 6
+    for p in pages:
+        assert rows[p.id]["chars"] == len(boilerstrip.clean(p.read_bytes(), threshold=t))
 
 
 def test_block_accuracy_uses_the_explicit_labels(tmp_path):

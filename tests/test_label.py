@@ -86,6 +86,8 @@ def test_saving_again_replaces_the_record(page, tmp_path):
     again = bl.LabelSession(page, corp)
     assert again.page_id == "Library-Reopens"
     assert [b["label"] for b in again.page_data()["blocks"]] == [0] * n
+    assert again.page_data()["saved"] is True                   # not "not saved yet"
+    assert bl.LabelSession(page, tmp_path / "fresh").page_data()["saved"] is False
 
 
 def test_a_different_page_with_the_same_name_gets_a_new_id(page, tmp_path):
