@@ -5,7 +5,8 @@ A corpus is a folder with ``gold.jsonl`` and the pages it names (see
 every record and every page and reports what is wrong *per page* -- it never
 stops at the first problem and never raises on bad data:
 
-errors (the page cannot be used and is skipped by ``boilerstrip train``)
+errors (the page cannot be used; ``boilerstrip train`` skips it, except in the
+    corpora of a training config, where gold that fits no block is reported and kept)
     a line that is not a JSON object, a record without ``id`` or ``html``,
     a field of the wrong type, a duplicate id, a page path outside the
     corpus folder, a page file that is missing or unreadable (a broken gzip
@@ -23,7 +24,7 @@ warnings (the page is used, but look at it)
     page was labeled with a different segmentation), replacement characters
     from decoding.
 
-Command line: ``python -m boilerstrip.corpus CORPUS...`` prints the report
+Command line: ``boilerstrip check CORPUS...`` (or ``python -m boilerstrip.corpus``) prints the report
 and exits with status 1 when a corpus has errors.
 """
 from __future__ import annotations
@@ -229,17 +230,6 @@ def read_page_bytes(page: Page) -> bytes:
         raise ValueError(f"cannot read {page.path.name}: {exc}") from None
 
 
-def page_blocks(html: str):
-    """Parse and segment a decoded page exactly as :func:`boilerstrip.api.analyse`
-    does (including its ``<noscript>`` fallback).
-
-    Returns ``(tree, root, blocks)``: the parsed document, the node segmented
-    and the blocks."""
-    from .api import parse_and_segment
-
-    return parse_and_segment(html)
-
-
 def element_nodes(root) -> list:
     """The block-level elements :func:`boilerstrip.segment.segment` numbers, by
     element id: ``element_nodes(root)[blocks.owner[i]]`` is the DOM element that
@@ -408,7 +398,9 @@ def check_page(page: Page, raw: bytes | None = None) -> list[Issue]:
                             f"{bad} replacement characters after decoding: check the "
                             "page's encoding declaration"))
     try:
-        tree, root, blocks = page_blocks(html)
+        from .api import parse_and_segment
+
+        tree, root, blocks = parse_and_segment(html)
     except Exception as exc:  # the parser must not take the whole check down
         return issues + [issue("error", "unparsable", f"{type(exc).__name__}: {exc}")]
     if len(blocks) == 0:
@@ -417,7 +409,7 @@ def check_page(page: Page, raw: bytes | None = None) -> list[Issue]:
 
 
 def check_gold(page: Page, blocks, tree=None, root=None) -> list[Issue]:
-    """Check a page's gold against its blocks (from :func:`page_blocks`).
+    """Check a page's gold against its blocks (from :func:`boilerstrip.api.parse_and_segment`).
 
     Block labels are checked when ``tree`` and ``root`` are given (CSS
     selectors need the document)."""

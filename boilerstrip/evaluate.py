@@ -59,9 +59,9 @@ class CorpusScore:
 def output_text(pd, kept: np.ndarray) -> str:
     """The text :func:`boilerstrip.clean` returns for a prepared page and its decisions."""
     from .api import find_headline
+    from .render import body_text
 
-    head = find_headline(pd.blocks, pd.X, pd.title)
-    return "\n".join(t for i, t in enumerate(pd.blocks.text) if kept[i] and i != head)
+    return body_text(pd.blocks, kept, find_headline(pd.blocks, pd.X, pd.title))
 
 
 def score_prepared(corpus: str, items, predict, threshold: float) -> CorpusScore:

@@ -10,7 +10,7 @@ content, red: boilerplate) with its score.  Clicking a block toggles it
 "Save" copies the page into the corpus's ``pages/`` folder and appends its
 record to ``gold.jsonl``: ``labels`` lists every block as
 ``{"index": i, "label": 0/1, "text": ...}`` (the format
-:mod:`boilerstrip.labels` reads; ``text`` lets ``python -m boilerstrip.corpus``
+:mod:`boilerstrip.labels` reads; ``text`` lets ``boilerstrip check``
 notice a later change of segmentation) and ``text`` holds the content
 blocks (headline left out, as in ``clean()``'s text) for
 ``boilerstrip evaluate``.  Saving again replaces that record.
@@ -34,6 +34,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+
+from .render import body_text
 
 DEFAULT_PORT = 8765
 HOST = "127.0.0.1"
@@ -203,8 +205,7 @@ class LabelSession:
             target = pages / fname
             if not (target.is_file() and target.read_bytes() == self.file_bytes):
                 _write_atomic(target, self.file_bytes)
-            text = "\n".join(t for i, t in enumerate(self.blocks.text)
-                             if labels[i] == 1 and i != self.headline)
+            text = body_text(self.blocks, [x == 1 for x in labels], self.headline)
             rec = {"id": self.page_id, "html": f"pages/{fname}", "url": self.url,
                    "title": self.title, "text": text,
                    "labels": [{"index": i, "label": lab, "text": self.blocks.text[i]}

@@ -65,6 +65,12 @@ def to_text(blocks: Blocks, keep: list[int]) -> str:
     return "\n".join(blocks.text[i] for i in keep)
 
 
+def body_text(blocks: Blocks, kept, headline: int | None) -> str:
+    """What ``clean(output="text")`` returns for keep decisions ``kept`` (one
+    truthy/falsy value per block): the kept blocks but the headline, one per line."""
+    return to_text(blocks, [i for i, k in enumerate(kept) if k and i != headline])
+
+
 def _table_rows(blocks: Blocks, idx: list[int]) -> list[list[int]]:
     rows: list[list[int]] = []
     for i in idx:

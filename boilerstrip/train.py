@@ -99,10 +99,11 @@ def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> Pa
 
 def _resolve_selectors(html: str, blocks: Blocks, entries: list) -> list:
     """Block labels given by CSS selector -> by block index (see corpus.resolve_labels)."""
-    from .corpus import page_blocks, resolve_labels
+    from .api import parse_and_segment
+    from .corpus import resolve_labels
 
-    tree, root, again = page_blocks(html)
-    if again.text != blocks.text:  # pragma: no cover - page_blocks mirrors analyse
+    tree, root, again = parse_and_segment(html)
+    if again.text != blocks.text:  # pragma: no cover - analyse segments the same way
         raise RuntimeError("segmentation for selector labels differs from the pipeline's")
     resolved, problems = resolve_labels(entries, tree, root, blocks)
     if problems:

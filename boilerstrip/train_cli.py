@@ -216,7 +216,7 @@ def load_pages(corpora: list[str], n_jobs: int = 1, progress: bool = True,
     receives every :class:`~boilerstrip.corpus.Issue`, warnings included.
 
     A page whose gold does not fit it (gold text matching no block, no snippet
-    found, no text block) is left out, except in the corpora named in
+    found) is left out, except in the corpora named in
     ``lenient``: there it is reported and kept, as it always was (the corpora
     of a training config are a fixed recipe whose model must not change)."""
     from .corpus import read_records
@@ -264,6 +264,7 @@ def evaluate_pages(predict, pages, threshold: float) -> dict:
     """Block accuracy and benchmark-metric F1 of ``predict(page) -> probs`` on pages."""
     from . import decode, metrics
     from .api import find_headline
+    from .render import body_text
 
     correct = total = 0.0
     scores = []
@@ -274,8 +275,7 @@ def evaluate_pages(predict, pages, threshold: float) -> dict:
         correct += float((p.w * (kept == (p.y == 1)))[known].sum())
         total += float(p.w[known].sum())
         if p.gold:
-            head = find_headline(p.blocks, p.X, p.title)
-            text = "\n".join(t for i, t in enumerate(p.blocks.text) if kept[i] and i != head)
+            text = body_text(p.blocks, kept, find_headline(p.blocks, p.X, p.title))
             scores.append(metrics.score_page(text, p.gold))
     agg = metrics.aggregate(scores)
     return {"block_accuracy": correct / total if total else 0.0,
@@ -497,7 +497,7 @@ def run(args) -> int:
 
 
 #: Problems that leave a page of a lenient corpus in training (reported as warnings).
-KEPT_CODES = frozenset({"gold-unmatched", "snippets-unmatched", "no-blocks"})
+KEPT_CODES = frozenset({"gold-unmatched", "snippets-unmatched"})
 #: At most this many warnings of one corpus are listed one by one.
 MAX_LISTED_WARNINGS = 10
 
@@ -511,7 +511,7 @@ def summarize_warnings(corpus: str, found: list) -> str:
         counts[i.code] = counts.get(i.code, 0) + 1
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
     return (f"{corpus}: {len(found)} warnings ({kinds}); "
-            f"list them with: python -m boilerstrip.corpus {corpus}")
+            f"list them with: boilerstrip check {corpus}")
 
 
 def _compare_bundled(held, corpora) -> dict:

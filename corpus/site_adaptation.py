@@ -14,7 +14,8 @@
    As the baseline, train the recipe alone (``boilerstrip train --config
    models/train_config.json``): the same data and code without the site's
    pages, so that the comparison shows what the pages did and nothing else.
-4. Score the bundled, the baseline and the adapted models on the rest of that
+4. Score the baseline and the adapted models (and the bundled one, unless the
+   baseline is byte-identical to it) on the rest of that
    site, on the other sites, on every other evaluation-only set (dragnet test,
    l3s_gn1, cleaneval final) and on the held-out pages of the training sets;
    F1 differences come with a paired bootstrap standard deviation over pages.
@@ -242,8 +243,8 @@ def main(argv=None) -> int:
               (SET, [p for p in site_pages if p.id not in train_ids]),
               f"{SET}: the other sites": (SET, [p for p in all_pages if site_of(p.id) != site])}
     for name in OTHER_SETS:
-        groups[f"{name} ({ev.select_pages(name)[0].extra.get('split', 'all')})"] = \
-            (name, ev.select_pages(name))
+        pages = ev.select_pages(name)
+        groups[f"{name} ({pages[0].extra.get('split', 'all')})"] = (name, pages)
     share = bundled.meta.get("holdout")
     for name in TRAINED_SETS:
         groups[f"{name} (held out)"] = (name, ev.select_pages(

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import corpus as bc
+from boilerstrip.api import parse_and_segment
 from boilerstrip.datasets import EVALUATION_SETS, TRAINABLE_SETS, load_corpus
 from boilerstrip.segment import BLOCK_TAGS
 
@@ -169,7 +170,7 @@ def test_command_line(tmp_path, capsys):
 # --- CSS selector labels ---------------------------------------------------------
 
 def blocks_of(html):
-    tree, root, blocks = bc.page_blocks(html)
+    tree, root, blocks = parse_and_segment(html)
     return tree, root, blocks
 
 
@@ -249,7 +250,7 @@ def _subsequence(needle: list, hay: list) -> bool:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(html_trees())
 def test_owner_nodes_agree_with_segment(body):
-    tree, root, blocks = bc.page_blocks(f"<html><body>{body}</body></html>")
+    tree, root, blocks = parse_and_segment(f"<html><body>{body}</body></html>")
     owners = bc.owner_nodes(root, blocks)   # raises if the walk and segment() disagree
     assert len(owners) == len(blocks)
     for text, node in zip(blocks.text, owners):
