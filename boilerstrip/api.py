@@ -20,11 +20,8 @@ from .segment import Blocks, segment
 OUTPUT_FORMATS = ("text", "markdown", "html", "json")
 #: Input larger than this (in bytes, or characters for ``str``) is cut to it.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
-#: A heading is the headline when it shares this much with the page title.
-HEADLINE_OVERLAP = 0.5
-#: Only the first blocks of a page are searched for the headline.
-HEADLINE_SEARCH = 0.6
-_TITLE_IDX = features.FEATURE_NAMES.index("title_overlap")
+_HAS_HEADLINE = features.FEATURE_NAMES.index("has_headline")
+_HEADLINE_OFFSET = features.FEATURE_NAMES.index("headline_offset")
 #: Below this much text, a page that hides its content in ``<noscript>`` (many
 #: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
 NOSCRIPT_FALLBACK_CHARS = 200
@@ -64,7 +61,7 @@ def analyse(html: str, model: Model) -> Analysis:
     title = parse.page_title(tree)
     X = features.compute(blocks, title)
     p1, p2 = score_blocks(model, X, blocks)
-    return Analysis(title, blocks, X, p1, p2, find_headline(blocks, X, title))
+    return Analysis(title, blocks, X, p1, p2, find_headline(X))
 
 
 def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.ndarray]:
@@ -78,22 +75,12 @@ def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.nd
     return p1, model.context.predict_proba(decode.context_features(X, p1, blocks))
 
 
-def find_headline(blocks: Blocks, X: np.ndarray, title: str | None) -> int | None:
-    """Index of the headline block: the first h1-h3 (in the first part of the page)
-    that matches the title best, or the first ``<h1>`` when there is no title."""
-    n = len(blocks)
-    limit = min(n, max(1, int(n * HEADLINE_SEARCH)))
-    best, best_i = HEADLINE_OVERLAP, None
-    if title:
-        for i in range(limit):
-            if blocks.tag[i] in ("h1", "h2", "h3") and X[i, _TITLE_IDX] > best:
-                best, best_i = X[i, _TITLE_IDX], i
-        if best_i is not None:
-            return best_i
-    for i in range(limit):
-        if blocks.tag[i] == "h1":
-            return i
-    return None
+def find_headline(X: np.ndarray) -> int | None:
+    """Index of the headline block, read from the page's features (which place
+    it with :func:`features.headline_index`), or ``None``."""
+    if len(X) == 0 or not X[0, _HAS_HEADLINE]:
+        return None
+    return int(np.argmin(np.abs(X[:, _HEADLINE_OFFSET])))
 
 
 def _check_args(html, output, threshold, max_bytes):

@@ -143,7 +143,7 @@ def synth_texts(rng: np.random.Generator, category: str) -> list[str]:
 
 
 #: Blocks columns indexed by element id; the others have one entry per block.
-_ELEMENT_COLUMNS = ("element_chars", "element_tag", "element_mask")
+_ELEMENT_COLUMNS = ("element_chars", "element_tag", "element_mask", "element_parent")
 _BLOCK_COLUMNS = tuple(f for f in Blocks.__dataclass_fields__ if f not in _ELEMENT_COLUMNS)
 
 
@@ -151,11 +151,13 @@ def _columns(blocks: Blocks) -> dict[str, list]:
     return {name: list(getattr(blocks, name)) for name in Blocks.__dataclass_fields__}
 
 
-def _new_element(cols: dict, tag: str, mask: int, chars: int = 0) -> int:
-    """Append a block-level element to the element columns; return its id."""
+def _new_element(cols: dict, tag: str, mask: int, parent: int, chars: int = 0) -> int:
+    """Append a block-level element (inside element ``parent``) to the element
+    columns; return its id."""
     cols["element_chars"].append(chars)
     cols["element_tag"].append(tag)
     cols["element_mask"].append(mask)
+    cols["element_parent"].append(parent)
     return len(cols["element_chars"]) - 1
 
 
@@ -196,7 +198,8 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
             row = {name: cols[name][ref] for name in _BLOCK_COLUMNS}
             row["text"] = t
             row["link_chars"] = 0 if rng.random() < 0.7 else int(len(t) * rng.uniform(0.05, 0.4))
-            row["owner"] = _new_element(cols, cols["tag"][ref], cols["own_mask"][ref], len(t))
+            row["owner"] = _new_element(cols, cols["tag"][ref], cols["own_mask"][ref],
+                                        cols["parent"][ref], len(t))
             row["anc_mask"] |= hint_bit
             _insert_block(cols, at, row)
             y_new.insert(at, 0)
@@ -327,7 +330,7 @@ def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str
 
     container = cols["grandparent"][ref] if outside else cols["parent"][ref]
     thread = _new_element(cols, "ol" if list_form else str(rng.choice(["div", "section"])),
-                          thread_mask)
+                          thread_mask, container)
     items: dict[int, int] = {}
     pos = at
     plan = _comment_blocks(rng, pool, title)
@@ -337,11 +340,11 @@ def augment_comments(blocks: Blocks, y: np.ndarray, page_id: str, pool: list[str
         else:
             if k not in items:
                 tag = "li" if list_form else str(rng.choice(["div", "article"]))
-                items[k] = _new_element(cols, tag, item_mask)
+                items[k] = _new_element(cols, tag, item_mask, thread)
             parent, grand = items[k], thread
         tag = {"header": "h3" if rng.random() < .6 else "h2", "author": "div", "date": "div",
                "text": "p", "reply": "div", "footer": "h3"}[role]
-        owner = _new_element(cols, tag, role_masks[role])
+        owner = _new_element(cols, tag, role_masks[role], parent)
         linked = role == "reply" or (role == "author" and rng.random() < 0.6)
         row = {"text": text, "link_chars": len(text) if role == "reply" else
                (min(len(text), int(rng.integers(3, 16))) if linked else 0),

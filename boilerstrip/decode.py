@@ -27,13 +27,14 @@ from itertools import repeat
 
 import numpy as np
 
-from .features import FEATURE_NAMES
+from .features import FEATURE_NAMES, ancestor_levels, common_ancestor
 
 #: Stage-1 features copied into the context stage.
 PASSTHROUGH = ("log_words", "link_density", "heading_level", "title_overlap",
                "position", "ends_terminal", "stopword_density", "cta_rate",
                "second_person_rate", "first_plural_rate", "first_singular_rate",
-               "near_comment", "grandparent_repeat", "first_plural_excess")
+               "near_comment", "grandparent_repeat", "first_plural_excess",
+               "headline_offset", "headline_share")
 _PASS_IDX = [FEATURE_NAMES.index(f) for f in PASSTHROUGH]
 _WORDS_IDX = FEATURE_NAMES.index("log_words")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
@@ -45,7 +46,8 @@ CONTEXT_NAMES = tuple(
     ["p"] + [f"p@{o:+d}" for o in NEIGHBOURS] + [f"mean{w}" for w in WINDOWS]
     + ["parent_mean", "grandparent_mean", "owner_mean", "in_run", "run_distance",
        "run_share", "dist_to_best", "content_before",
-       "content_after", "page_max", "page_mean"]
+       "content_after", "page_max", "page_mean", "in_best_box", "best_box_share",
+       "best_box_common_share"]
     + [f"b_{f}" for f in PASSTHROUGH])
 
 
@@ -99,6 +101,16 @@ def best_run(gain: np.ndarray) -> tuple[int, int]:
     return best_s, best_e
 
 
+def best_box(levels: np.ndarray, gain: np.ndarray, n_elements: int) -> int:
+    """The block-level element whose blocks have the largest sum of ``gain``:
+    the best article run that is also one subtree of the page."""
+    # each block adds its gain to every element on its chain, the root once
+    counted = np.ones(levels.shape, dtype=bool)
+    counted[1:] = levels[:-1] != 0
+    total = np.bincount(levels.ravel(), weights=(gain * counted).ravel(), minlength=n_elements)
+    return int(np.argmax(total))
+
+
 def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     """Second-stage feature matrix from block features ``X`` and first-stage scores ``p``."""
     n = len(p)
@@ -120,9 +132,18 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     content_w = p * w
     before = (np.cumsum(content_w) - content_w) / total_w
     after = (content_w.sum() - np.cumsum(content_w)) / total_w
+    # the same in the DOM: the container whose blocks gain most, whether the
+    # block is in it, and how much of the page the container it shares with it holds
+    levels = ancestor_levels(blocks)
+    box = best_box(levels, w * (p - RUN_PIVOT), len(blocks.element_parent))
+    common = common_ancestor(levels, blocks.element_parent, box)
+    elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
+    total_chars = max(float(elem_chars[0]), 1.0)
     cols += [in_run, run_dist, run_share,
              (idx - best) / max(n, 1), before, after,
-             np.full(n, p.max()), np.full(n, float((p * w).sum() / total_w))]
+             np.full(n, p.max()), np.full(n, float((p * w).sum() / total_w)),
+             (common == box).astype(np.float64), np.full(n, elem_chars[box] / total_chars),
+             np.minimum(elem_chars[common] / total_chars, 1.0)]
     cols += [X[:, j] for j in _PASS_IDX]
     return np.column_stack(cols)
 

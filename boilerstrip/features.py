@@ -51,6 +51,13 @@ NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 MISSING = -1.0
 #: Joins block texts into one page string (never occurs inside a block).
 SEPARATOR = "\n\n"
+#: A heading is the headline when it shares this much with the page title ...
+HEADLINE_OVERLAP = 0.5
+#: ... and lies in this first share of the page's blocks.
+HEADLINE_SEARCH = 0.6
+#: Block-level ancestors climbed when relating a block to another element (the
+#: headline's, the best container); nesting beyond this counts as the page root.
+MAX_CLIMB = 48
 
 #: Character classes, one bit each in :data:`_CLASS_TABLE`.
 _DIGIT, _PUNCT, _WORD, _UPPER, _SPACE, _SEP, _END, _CLOSE, _DATE_SEP = (1 << i for i in range(9))
@@ -109,7 +116,8 @@ SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density
          "rel_words", "title_overlap", "log_page_words", "log_blocks",
          "siblings", "sibling_link_density", "sibling_words", "in_list", "in_table",
          "first_singular_rate", "comment_words", "parent_repeat", "grandparent_repeat",
-         "second_person_excess", "first_plural_excess", "cta_excess")
+         "second_person_excess", "first_plural_excess", "cta_excess",
+         "has_headline", "headline_offset", "headline_share")
 
 
 def feature_names() -> list[str]:
@@ -139,6 +147,56 @@ def _bits(masks: list[int], n_bits: int) -> np.ndarray:
     arr = np.array(masks, dtype=np.uint64).view(np.uint8).reshape(-1, 8)
     bits = np.unpackbits(arr, axis=1, bitorder="little")
     return bits[:, :n_bits].astype(np.float64)
+
+
+def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool) -> int | None:
+    """Index of the headline block: the h1-h3 in the first part of the page that
+    matches the title best (``overlap``: the ``title_overlap`` column), or the
+    first ``<h1>`` when none does."""
+    n = len(tags)
+    limit = min(n, max(1, int(n * HEADLINE_SEARCH)))
+    best, best_i = HEADLINE_OVERLAP, None
+    if has_title:
+        for i in range(limit):
+            if tags[i] in ("h1", "h2", "h3") and overlap[i] > best:
+                best, best_i = overlap[i], i
+        if best_i is not None:
+            return best_i
+    for i in range(limit):
+        if tags[i] == "h1":
+            return i
+    return None
+
+
+def ancestor_levels(blocks: Blocks) -> np.ndarray:
+    """``(levels, n)`` array: row ``k`` holds the element id of each block's
+    ``k``-th block-level ancestor (row 0: its owner), up to the root (id 0) or
+    :data:`MAX_CLIMB` levels."""
+    parent = np.asarray(blocks.element_parent, dtype=np.int64)
+    cur = np.asarray(blocks.owner, dtype=np.int64)
+    rows = [cur]
+    for _ in range(MAX_CLIMB):
+        if not cur.any():
+            break
+        cur = parent[cur]
+        rows.append(cur)
+    return np.vstack(rows)
+
+
+def common_ancestor(levels: np.ndarray, element_parent, elem: int) -> np.ndarray:
+    """For each block, the innermost block-level element that holds both the
+    block and element ``elem`` (0, the root, when none is found in ``levels``)."""
+    chain = np.zeros(len(element_parent), dtype=bool)
+    e = elem
+    for _ in range(MAX_CLIMB + 1):
+        chain[e] = True
+        if e == 0:
+            break
+        e = element_parent[e]
+    hit = chain[levels]
+    first = np.argmax(hit, axis=0)
+    cols = np.arange(levels.shape[1])
+    return np.where(hit[first, cols], levels[first, cols], 0)
 
 
 def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
@@ -281,6 +339,21 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
             overlap = np.minimum(np.minimum(hits / len(tset), hits / safe_words), 1.0)
             overlap[words > 40] = 0.0
 
+    # the headline anchors the article: where a block lies from it, and how
+    # much of the page sits in the smallest container holding both (a menu or
+    # a sidebar meets the headline only at the page's outer wrapper)
+    headline = headline_index(tags, overlap, bool(title))
+    if headline is None:
+        has_headline = np.zeros(n)
+        headline_offset = np.zeros(n)
+        headline_share = np.ones(n)
+    else:
+        has_headline = np.ones(n)
+        headline_offset = (np.arange(n) - headline) / n
+        lca = common_ancestor(ancestor_levels(blocks), blocks.element_parent,
+                              blocks.owner[headline])
+        headline_share = np.minimum(elem_chars[lca] / total_chars, 1.0)
+
     stopword_density = stop / safe_words
     cta_rate = cta / safe_words
     shape = {
@@ -334,6 +407,9 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "comment_words": np.minimum(comment_words, 10),
         "parent_repeat": parent_repeat,
         "grandparent_repeat": grand_repeat,
+        "has_headline": has_headline,
+        "headline_offset": headline_offset,
+        "headline_share": headline_share,
     }
     # the matrix is filled family by family, feature-major; the blocks x features
     # view of it is returned as it is (Fortran order: no copy of the whole matrix)

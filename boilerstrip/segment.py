@@ -173,6 +173,8 @@ class Blocks:
     element_tag: list[str] = field(default_factory=list)
     #: PATTERNS bit mask of each block-level element's own class/id/role, by element id
     element_mask: list[int] = field(default_factory=list)
+    #: id of each block-level element's nearest block-level ancestor (the root: 0)
+    element_parent: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -268,6 +270,7 @@ def segment(root) -> Blocks:
     element_chars = [0]
     element_tag = [root_tag]
     element_mask = [0]
+    element_parent = [0]
     # (tag, block_depth, own_mask, hash_mask, owner id, parent id, grandparent id,
     #  list_id, row_id, table_id); the root is its own parent and grandparent
     owner = (root_tag, 1, 0, 0, 0, 0, 0, -1, -1, -1)
@@ -326,6 +329,7 @@ def segment(root) -> Blocks:
                     element_chars.append(0)
                     element_tag.append(tag)
                     element_mask.append(0)
+                    element_parent.append(owner[4])
                     # an empty block element still separates text, but owns none
                     if child is not None:
                         push((cum, tmask, list_id, row_id, table_id, owner, br_run, elem_id, chars_total))
@@ -406,7 +410,8 @@ def segment(root) -> Blocks:
     if pieces:
         chars_total += _emit(rows, pieces, link_chars, text_depth, text_anc, text_tags, owner)
     element_chars[0] = chars_total
-    out = Blocks(element_chars=element_chars, element_tag=element_tag, element_mask=element_mask)
+    out = Blocks(element_chars=element_chars, element_tag=element_tag, element_mask=element_mask,
+                 element_parent=element_parent)
     if rows:
         texts, links, depths, ancs, tag_masks, owners = zip(*rows)
         out.text = list(texts)

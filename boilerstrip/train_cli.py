@@ -275,7 +275,7 @@ def evaluate_pages(predict, pages, threshold: float) -> dict:
         correct += float((p.w * (kept == (p.y == 1)))[known].sum())
         total += float(p.w[known].sum())
         if p.gold:
-            text = body_text(p.blocks, kept, find_headline(p.blocks, p.X, p.title))
+            text = body_text(p.blocks, kept, find_headline(p.X))
             scores.append(metrics.score_page(text, p.gold))
     agg = metrics.aggregate(scores)
     return {"block_accuracy": correct / total if total else 0.0,

@@ -14,6 +14,16 @@ def page():
     return b, y
 
 
+def assert_container_tree(b):
+    """The element columns line up and the container tree agrees with the blocks'
+    parent and grandparent columns (features climb it)."""
+    assert len(b.element_chars) == len(b.element_tag) == len(b.element_mask) == len(b.element_parent)
+    for i in range(len(b)):
+        assert b.element_parent[b.owner[i]] == b.parent[i]
+        if b.parent[i] != 0:
+            assert b.element_parent[b.parent[i]] == b.grandparent[i]
+
+
 def test_synthetic_texts_are_prose_from_the_category():
     rng = np.random.default_rng(0)
     for cat in augment.FRAGMENTS:
@@ -40,6 +50,7 @@ def test_augment_inserts_boilerplate_inside_the_article_run():
         for name in ("link_chars", "tag", "depth", "own_mask", "anc_mask", "owner", "parent"):
             assert len(getattr(b2, name)) == len(b2)
         assert max(b2.owner) < len(b2.element_chars)
+        assert_container_tree(b2)
         seen += 1
     assert 10 <= seen <= 30      # about AUGMENT_SHARE of the pages
 
@@ -70,7 +81,7 @@ def test_comment_thread_follows_the_article_and_is_boilerplate():
         for name in b2.__dataclass_fields__:
             if not name.startswith("element_"):
                 assert len(getattr(b2, name)) == len(b2), name
-        assert len(b2.element_chars) == len(b2.element_tag) == len(b2.element_mask)
+        assert_container_tree(b2)
         assert max(max(b2.owner), max(b2.parent), max(b2.grandparent)) < len(b2.element_chars)
         # one repeated container per comment: several blocks share each item parent
         items = {b2.parent[i] for i in thread if b2.grandparent[i] != b.grandparent[last]}

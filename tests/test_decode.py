@@ -67,3 +67,18 @@ def test_bundled_context_stage_only_rises_with_first_stage_scores():
             rows = np.repeat(row[None, :], len(grid), axis=0)
             rows[:, decode.CONTEXT_NAMES.index(name)] = grid
             assert np.all(np.diff(m.context.predict_proba(rows)) >= -1e-12), name
+
+
+def test_best_box_is_the_subtree_with_the_largest_gain():
+    html = ("<div id=menu><p>a</p><p>b</p></div>"
+            "<div id=story><section><p>c</p><p>d</p></section><p>e</p></div>")
+    b = segment(parse(html).body)
+    levels = features.ancestor_levels(b)
+    gain = np.array([-1.0, -1.0, 2.0, 2.0, 1.0])
+    box = decode.best_box(levels, gain, len(b.element_parent))
+    assert box == b.parent[4]                      # div#story: 5 beats its section's 4
+    gain = np.array([-1.0, -1.0, 2.0, 2.0, -3.0])
+    assert decode.best_box(levels, gain, len(b.element_parent)) == b.parent[2]   # the section
+    X = features.compute(b)
+    C = decode.context_features(X, np.array([0.1, 0.1, 0.9, 0.9, 0.8]), b)
+    assert C[:, decode.CONTEXT_NAMES.index("in_best_box")].tolist() == [0, 0, 1, 1, 1]

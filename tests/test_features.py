@@ -108,3 +108,54 @@ def test_phrasing_is_also_measured_against_the_page_voice():
     assert X[story, col("first_plural_excess")] < X[ask, col("first_plural_excess")]
     assert X[ask, col("cta_excess")] > 0 > X[story, col("cta_excess")]
     assert np.isclose(X[:, col("second_person_excess")].max(), X[ask, col("second_person_excess")])
+
+
+ARTICLE_PAGE = ("<nav><ul><li><a href='/'>Home</a></li><li><a href='/w'>World</a></li></ul></nav>"
+                "<main><article><h1>Flood wall rebuilt</h1><div class=body><p>The wall stands.</p>"
+                "<p>It cost a lot.</p></div></article><aside><p>Most read</p></aside></main>")
+
+
+def test_headline_features_relate_blocks_to_the_headline():
+    b, X = matrix(ARTICLE_PAGE, title="Flood wall rebuilt - Courier")
+    assert b.text[2] == "Flood wall rebuilt"
+    assert X[:, col("has_headline")].tolist() == [1.0] * len(b)
+    offset = X[:, col("headline_offset")]
+    assert offset[2] == 0 and (offset[:2] < 0).all() and (offset[3:] > 0).all()
+    share = X[:, col("headline_share")]
+    # the smallest container shared with the headline: the page root for the
+    # menu, <article> for the story, <main> for the aside
+    total = b.element_chars[0]
+    assert share[0] == share[1] == 1.0
+    assert np.isclose(share[3], b.element_chars[b.grandparent[3]] / total)
+    assert share[3] == share[4] < share[5] < 1.0
+    assert share[2] == len("Flood wall rebuilt") / total
+
+
+def test_no_headline_without_title_or_h1():
+    b, X = matrix("<p>one two</p><h2>Not a headline</h2><p>three</p>")
+    assert (X[:, col("has_headline")] == 0).all()
+    assert (X[:, col("headline_offset")] == 0).all() and (X[:, col("headline_share")] == 1).all()
+
+
+def test_headline_index_prefers_title_match_then_first_h1():
+    tags = ["h1", "p", "h2", "p", "p"]
+    assert features.headline_index(tags, np.array([0.2, 0, 0.9, 0, 0]), True) == 2
+    assert features.headline_index(tags, np.array([0.2, 0, 0.4, 0, 0]), True) == 0
+    # only the first HEADLINE_SEARCH share of the blocks is searched
+    assert features.headline_index(["p", "p", "p", "p", "h1"], np.zeros(5), False) is None
+
+
+def test_common_ancestor_and_climb_cap():
+    b = segment(parse(ARTICLE_PAGE).body)
+    levels = features.ancestor_levels(b)
+    assert (levels[0] == np.asarray(b.owner)).all() and (levels[-1] == 0).all()
+    lca = features.common_ancestor(levels, b.element_parent, b.owner[2])
+    assert lca[2] == b.owner[2] and lca[0] == 0
+    assert b.element_tag[lca[3]] == "article" and b.element_tag[lca[5]] == "main"
+    # nesting deeper than MAX_CLIMB: relations beyond it fall back to the root
+    deep = "<div>" * (features.MAX_CLIMB + 10) + "<p>deep</p>" + "</div>" * (features.MAX_CLIMB + 10)
+    d = segment(parse("<p>top</p>" + deep).body)
+    lv = features.ancestor_levels(d)
+    assert lv.shape[0] == features.MAX_CLIMB + 1
+    assert features.common_ancestor(lv, d.element_parent, d.owner[0]).tolist() == [d.owner[0], 0]
+

@@ -93,3 +93,18 @@ def test_element_mask_is_the_class_vocabulary_of_each_block_element():
     assert len(b.element_mask) == len(b.element_tag) == len(b.element_chars)
     assert b.element_mask[b.parent[0]] & bit["comment"] and b.element_mask[b.parent[0]] & bit["body"]
     assert b.element_mask[b.owner[0]] == 0 and b.element_mask[b.parent[1]] == 0
+
+
+def test_element_parent_is_the_nearest_block_level_ancestor():
+    b = blocks_of("<div id=a><section><p>one <span><b>two</b></span></p></section>"
+                  "<p>three</p></div><ul><li>four</li></ul>")
+    parent = b.element_parent
+    assert len(parent) == len(b.element_tag) and parent[0] == 0
+    for i in range(len(b)):
+        assert parent[b.owner[i]] == b.parent[i]        # the block's parent column agrees
+        assert parent[b.parent[i]] == b.grandparent[i] or b.parent[i] == 0
+    p_one, p_three = b.owner[0], b.owner[1]
+    section = parent[p_one]
+    assert b.element_tag[section] == "section" and b.element_tag[parent[section]] == "div"
+    assert parent[p_three] == parent[section]            # both under div#a
+    assert b.element_tag[parent[b.owner[2]]] == "ul" and parent[parent[b.owner[2]]] == 0
