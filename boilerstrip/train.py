@@ -208,6 +208,9 @@ class BlockClassifier:
         pages = [p for p in pages if (p.y >= 0).any()]
         if not pages:
             raise ValueError("no labeled blocks to train on")
+        if len(pages) < self.n_folds:
+            raise ValueError(f"too few pages with labeled blocks to train on: {len(pages)}, "
+                             f"and the context stage needs n_folds = {self.n_folds}")
         X = _stack(pages, "X")
         y = _stack(pages, "y")
         w = np.concatenate([p.w * scale.get(p.corpus, 1.0) for p in pages])

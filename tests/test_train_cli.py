@@ -274,6 +274,8 @@ def test_base_default_is_the_bundled_recipe():
     (["EX", "--base", "default", "-o", "m.json", "--user-weight", "0"],
      "--user-weight must be positive"),
     (["NOPE", "-o", "m.json"], "no corpus at"),
+    (["EX", "--cv", "1"], "--cv needs at least 2 folds"),
+    (["EX", "--base", "default", "--cv", "3"], "--cv and --base do not go together"),
 ])
 def test_usage_errors(tmp_path, capsys, argv, msg):
     (tmp_path / "c.json").write_text("{}")
@@ -282,6 +284,58 @@ def test_usage_errors(tmp_path, capsys, argv, msg):
             for a in argv]
     assert main(["train", *argv, "--no-progress"]) == 2
     assert msg in capsys.readouterr().err
+
+
+def test_cross_validation_scores_every_page_once_and_writes_no_model(tmp_path, capsys):
+    cfg = config(tmp_path, [EXAMPLE])
+    report = tmp_path / "cv.json"
+    out = tmp_path / "m.json"
+    assert main(["train", "--config", str(cfg), "--cv", "3", "--report", str(report),
+                 "-o", str(out), "--no-progress", "--cache", str(tmp_path / "cache")]) == 0
+    err = capsys.readouterr().err
+    assert "3-fold cross-validation" in err and "fold 3/3" in err
+    rep = json.loads(report.read_text())
+    n_pages = len(load_corpus(str(EXAMPLE)))
+    assert rep["folds"] == 3 and rep["all"]["pages"] == n_pages
+    assert sum(r["pages"] for r in rep["corpora"].values()) == n_pages
+    assert 0.0 < rep["all"]["block_accuracy"] <= 1.0 and rep["all"]["f1_std"] >= 0.0
+    assert not out.exists()
+    # the folds are a stable hash of corpus/id that spreads pages over all folds
+    ids = [f"page-{i}" for i in range(300)]
+    folds = [train_cli.cv_fold("c", i, 4) for i in ids]
+    assert folds == [train_cli.cv_fold("c", i, 4) for i in ids]
+    assert all(40 < folds.count(k) < 110 for k in range(4))
+
+
+def test_cross_validation_never_scores_a_page_with_a_model_that_saw_it(tmp_path, monkeypatch):
+    from boilerstrip import train as train_mod
+
+    fit, predict = train_mod.BlockClassifier.fit, train_mod.BlockClassifier.predict_proba
+    scored = []
+
+    def spy_fit(self, pages, **kw):
+        self.seen_ = {p.id for p in pages}
+        return fit(self, pages, **kw)
+
+    def spy_predict(self, page):
+        assert page.id not in self.seen_
+        scored.append(page.id)
+        return predict(self, page)
+
+    monkeypatch.setattr(train_mod.BlockClassifier, "fit", spy_fit)
+    monkeypatch.setattr(train_mod.BlockClassifier, "predict_proba", spy_predict)
+    cfg = config(tmp_path, [EXAMPLE])
+    assert main(["train", "--config", str(cfg), "--cv", "3", "--no-progress",
+                 "--cache", str(tmp_path / "cache")]) == 0
+    assert sorted(scored) == sorted(p.id for p in load_corpus(str(EXAMPLE)))
+
+
+def test_cross_validation_with_too_few_pages_is_a_clear_error(tmp_path, capsys):
+    # two folds of the six example pages: one fold trains on a single page
+    cfg = config(tmp_path, [EXAMPLE])
+    assert main(["train", "--config", str(cfg), "--cv", "2", "--no-progress",
+                 "--cache", str(tmp_path / "cache")]) == 2
+    assert "too few pages with labeled blocks" in capsys.readouterr().err
 
 
 # --- custom model files: loading refuses anything that is not a model -----------------------
