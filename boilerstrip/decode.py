@@ -27,7 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
-from .features import FEATURE_NAMES, ancestor_levels, common_ancestor
+from .features import FEATURE_NAMES
 
 #: Stage-1 features copied into the context stage.
 PASSTHROUGH = ("log_words", "link_density", "heading_level", "title_overlap",
@@ -134,9 +134,8 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     after = (content_w.sum() - np.cumsum(content_w)) / total_w
     # the same in the DOM: the container whose blocks gain most, whether the
     # block is in it, and how much of the page the container it shares with it holds
-    levels = ancestor_levels(blocks)
-    box = best_box(levels, w * (p - RUN_PIVOT), len(blocks.element_parent))
-    common = common_ancestor(levels, blocks.element_parent, box)
+    box = best_box(blocks.ancestor_levels, w * (p - RUN_PIVOT), len(blocks.element_parent))
+    common = blocks.common_ancestor(box)
     elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
     total_chars = max(float(elem_chars[0]), 1.0)
     cols += [in_run, run_dist, run_share,

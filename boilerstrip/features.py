@@ -55,9 +55,6 @@ SEPARATOR = "\n\n"
 HEADLINE_OVERLAP = 0.5
 #: ... and lies in this first share of the page's blocks.
 HEADLINE_SEARCH = 0.6
-#: Block-level ancestors climbed when relating a block to another element (the
-#: headline's, the best container); nesting beyond this counts as the page root.
-MAX_CLIMB = 48
 
 #: Character classes, one bit each in :data:`_CLASS_TABLE`.
 _DIGIT, _PUNCT, _WORD, _UPPER, _SPACE, _SEP, _END, _CLOSE, _DATE_SEP = (1 << i for i in range(9))
@@ -166,37 +163,6 @@ def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool) -> int
         if tags[i] == "h1":
             return i
     return None
-
-
-def ancestor_levels(blocks: Blocks) -> np.ndarray:
-    """``(levels, n)`` array: row ``k`` holds the element id of each block's
-    ``k``-th block-level ancestor (row 0: its owner), up to the root (id 0) or
-    :data:`MAX_CLIMB` levels."""
-    parent = np.asarray(blocks.element_parent, dtype=np.int64)
-    cur = np.asarray(blocks.owner, dtype=np.int64)
-    rows = [cur]
-    for _ in range(MAX_CLIMB):
-        if not cur.any():
-            break
-        cur = parent[cur]
-        rows.append(cur)
-    return np.vstack(rows)
-
-
-def common_ancestor(levels: np.ndarray, element_parent, elem: int) -> np.ndarray:
-    """For each block, the innermost block-level element that holds both the
-    block and element ``elem`` (0, the root, when none is found in ``levels``)."""
-    chain = np.zeros(len(element_parent), dtype=bool)
-    e = elem
-    for _ in range(MAX_CLIMB + 1):
-        chain[e] = True
-        if e == 0:
-            break
-        e = element_parent[e]
-    hit = chain[levels]
-    first = np.argmax(hit, axis=0)
-    cols = np.arange(levels.shape[1])
-    return np.where(hit[first, cols], levels[first, cols], 0)
 
 
 def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
@@ -350,8 +316,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     else:
         has_headline = np.ones(n)
         headline_offset = (np.arange(n) - headline) / n
-        lca = common_ancestor(ancestor_levels(blocks), blocks.element_parent,
-                              blocks.owner[headline])
+        lca = blocks.common_ancestor(blocks.owner[headline])
         headline_share = np.minimum(elem_chars[lca] / total_chars, 1.0)
 
     stopword_density = stop / safe_words

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 #: Subtrees never rendered as article text.
@@ -95,6 +96,9 @@ MAX_DEPTH = 255
 #: 32 MB page of ``<td>c`` (6 million blocks) would need ~17 GB.  Real pages
 #: have far fewer (the largest of the 5,193 shared-dataset pages has 6,219).
 MAX_BLOCKS = 50_000
+#: Block-level ancestors climbed when relating a block to another element (the
+#: headline's, the best container); nesting beyond this counts as the page root.
+MAX_CLIMB = 48
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
@@ -182,6 +186,39 @@ class Blocks:
     @property
     def total_chars(self) -> int:
         return sum(len(t) for t in self.text)
+
+    @cached_property
+    def ancestor_levels(self) -> np.ndarray:
+        """``(levels, n)`` array: row ``k`` holds the element id of each block's
+        ``k``-th block-level ancestor (row 0: its owner), up to the root (id 0) or
+        :data:`MAX_CLIMB` levels.  Computed once per page (features and the
+        context stage both climb it); a Blocks is not modified after it is built."""
+        parent = np.asarray(self.element_parent, dtype=np.int64)
+        cur = np.asarray(self.owner, dtype=np.int64)
+        rows = [cur]
+        for _ in range(MAX_CLIMB):
+            if not cur.any():
+                break
+            cur = parent[cur]
+            rows.append(cur)
+        return np.vstack(rows)
+
+    def common_ancestor(self, elem: int) -> np.ndarray:
+        """For each block, the innermost block-level element that holds both the
+        block and element ``elem`` (0, the root, when none is found within
+        :data:`MAX_CLIMB` levels)."""
+        levels = self.ancestor_levels
+        chain = np.zeros(len(self.element_parent), dtype=bool)
+        e = elem
+        for _ in range(MAX_CLIMB + 1):
+            chain[e] = True
+            if e == 0:
+                break
+            e = self.element_parent[e]
+        hit = chain[levels]
+        first = np.argmax(hit, axis=0)
+        cols = np.arange(levels.shape[1])
+        return np.where(hit[first, cols], levels[first, cols], 0)
 
 
 def _emit(rows: list, pieces: list[str], link_chars: int, depth: int, anc: int, tags: int,

@@ -73,7 +73,7 @@ def test_best_box_is_the_subtree_with_the_largest_gain():
     html = ("<div id=menu><p>a</p><p>b</p></div>"
             "<div id=story><section><p>c</p><p>d</p></section><p>e</p></div>")
     b = segment(parse(html).body)
-    levels = features.ancestor_levels(b)
+    levels = b.ancestor_levels
     gain = np.array([-1.0, -1.0, 2.0, 2.0, 1.0])
     box = decode.best_box(levels, gain, len(b.element_parent))
     assert box == b.parent[4]                      # div#story: 5 beats its section's 4

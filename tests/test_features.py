@@ -143,19 +143,3 @@ def test_headline_index_prefers_title_match_then_first_h1():
     assert features.headline_index(tags, np.array([0.2, 0, 0.4, 0, 0]), True) == 0
     # only the first HEADLINE_SEARCH share of the blocks is searched
     assert features.headline_index(["p", "p", "p", "p", "h1"], np.zeros(5), False) is None
-
-
-def test_common_ancestor_and_climb_cap():
-    b = segment(parse(ARTICLE_PAGE).body)
-    levels = features.ancestor_levels(b)
-    assert (levels[0] == np.asarray(b.owner)).all() and (levels[-1] == 0).all()
-    lca = features.common_ancestor(levels, b.element_parent, b.owner[2])
-    assert lca[2] == b.owner[2] and lca[0] == 0
-    assert b.element_tag[lca[3]] == "article" and b.element_tag[lca[5]] == "main"
-    # nesting deeper than MAX_CLIMB: relations beyond it fall back to the root
-    deep = "<div>" * (features.MAX_CLIMB + 10) + "<p>deep</p>" + "</div>" * (features.MAX_CLIMB + 10)
-    d = segment(parse("<p>top</p>" + deep).body)
-    lv = features.ancestor_levels(d)
-    assert lv.shape[0] == features.MAX_CLIMB + 1
-    assert features.common_ancestor(lv, d.element_parent, d.owner[0]).tolist() == [d.owner[0], 0]
-

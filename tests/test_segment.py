@@ -1,5 +1,7 @@
 from boilerstrip.parse import parse, page_title
-from boilerstrip.segment import PATTERNS, attribute_mask, segment
+import numpy as np
+
+from boilerstrip.segment import MAX_CLIMB, PATTERNS, attribute_mask, segment
 
 
 def blocks_of(html):
@@ -108,3 +110,22 @@ def test_element_parent_is_the_nearest_block_level_ancestor():
     assert b.element_tag[section] == "section" and b.element_tag[parent[section]] == "div"
     assert parent[p_three] == parent[section]            # both under div#a
     assert b.element_tag[parent[b.owner[2]]] == "ul" and parent[parent[b.owner[2]]] == 0
+
+
+TREE_PAGE = ("<nav><ul><li><a href='/'>Home</a></li><li><a href='/w'>World</a></li></ul></nav>"
+             "<main><article><h1>Flood wall rebuilt</h1><div class=body><p>The wall stands.</p>"
+             "<p>It cost a lot.</p></div></article><aside><p>Most read</p></aside></main>")
+
+
+def test_common_ancestor_and_climb_cap():
+    b = blocks_of(TREE_PAGE)
+    levels = b.ancestor_levels
+    assert (levels[0] == np.asarray(b.owner)).all() and (levels[-1] == 0).all()
+    lca = b.common_ancestor(b.owner[2])
+    assert lca[2] == b.owner[2] and lca[0] == 0
+    assert b.element_tag[lca[3]] == "article" and b.element_tag[lca[5]] == "main"
+    # nesting deeper than MAX_CLIMB: relations beyond it fall back to the root
+    deep = "<div>" * (MAX_CLIMB + 10) + "<p>deep</p>" + "</div>" * (MAX_CLIMB + 10)
+    d = blocks_of("<p>top</p>" + deep)
+    assert d.ancestor_levels.shape[0] == MAX_CLIMB + 1
+    assert d.common_ancestor(d.owner[0]).tolist() == [d.owner[0], 0]
