@@ -9,6 +9,11 @@
 * **Snippets.**  A block that contains a ``with`` snippet (or is contained in
   one) is content; one that contains a ``without`` snippet is boilerplate;
   the others are unknown (-1).
+* **Comment snippets** (user comments quoted by the gold, which are not
+  article text) label their blocks as boilerplate, and through them the whole
+  comment section: every block under the outermost element that holds a
+  matched comment, is marked "comment" in its class/id, and holds no content
+  block (:func:`spread_comments`).
 * **Explicit labels.**  A list of ``{"index": i, "label": 0/1}`` or
   ``{"text": "...", "label": 0/1}`` entries: block ``i`` of our segmentation,
   or every block whose whitespace-normalised text equals ``text``.
@@ -20,6 +25,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
+
+from .segment import PATTERN_BIT
 
 #: Share of a block's trigrams found in the gold above which it is content ...
 CONTENT_MATCH = 0.5
@@ -86,6 +93,44 @@ def from_snippets(block_texts: list[str], with_: list[str], without: list[str]) 
             out[i] = 1
         elif is_neg and not is_pos:
             out[i] = 0
+    return out
+
+
+_COMMENT_BIT = PATTERN_BIT["comment"]
+
+
+def spread_comments(blocks, labels: np.ndarray, comments: list[str]) -> np.ndarray:
+    """Labels with every comment section that ``comments`` snippets point to set to 0.
+
+    A snippet quotes one user comment; the rest of the thread sits next to it
+    and is just as much boilerplate.  For each block a snippet matches, climb
+    its block-level ancestors and take the outermost one whose class/id says
+    "comment" and that holds no block labeled content; its unlabeled blocks
+    become boilerplate.  Blocks labeled content are never changed."""
+    out = labels.copy()
+    matched = from_snippets(blocks.text, [], comments) == 0
+    if not matched.any():
+        return out
+    levels = blocks.ancestor_levels                 # (levels, n) element ids
+    n_elem = len(blocks.element_parent)
+    content = np.zeros(n_elem, dtype=bool)           # element holds a content block
+    content[np.unique(levels[:, labels == 1])] = True
+    marked = np.fromiter((int(m) & _COMMENT_BIT != 0 for m in blocks.element_mask),
+                         dtype=bool, count=n_elem)
+    marked[0] = False                                # never the whole page
+    sections = set()
+    for i in np.flatnonzero(matched):
+        top = 0
+        for e in levels[:, i].tolist():
+            if e == 0 or content[e]:
+                break
+            if marked[e]:
+                top = e
+        if top:
+            sections.add(top)
+    if sections:
+        under = np.isin(levels, list(sections)).any(axis=0)
+        out[under & (out == -1)] = 0
     return out
 
 

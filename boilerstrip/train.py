@@ -89,10 +89,14 @@ def prepare_page(page: Page, corpus: str, html_bytes: bytes | None = None) -> Pa
     if block_labels and any(isinstance(e, dict) and "selector" in e for e in block_labels):
         block_labels = _resolve_selectors(html, a.blocks, block_labels)
     # user comments are not article text: snippets of them (trafilatura's
-    # evaluation set has a `comments` field) count as boilerplate
-    without = list(page.without_snippets) + as_list(page.extra.get("comments"))
+    # evaluation set has a `comments` field) count as boilerplate, and so
+    # does the rest of the comment section they point to
+    comments = as_list(page.extra.get("comments"))
     y = labels_mod.derive(a.blocks.text, text=gold, with_=page.with_snippets,
-                          without=without, block_labels=block_labels)
+                          without=list(page.without_snippets) + comments,
+                          block_labels=block_labels)
+    if comments:
+        y = labels_mod.spread_comments(a.blocks, y, comments)
     return PageData(page.id, corpus, a.blocks, a.X, y, page_weights(a.blocks, y), gold,
                     a.title, page.extra.get("page_type"))
 

@@ -218,6 +218,32 @@ def test_bad_selector_makes_the_page_fail_preparation():
         prepare_page(page, "c", ARTICLE.encode())
 
 
+def test_comment_snippets_label_their_whole_thread_for_training():
+    """A record's ``comments`` snippets (trafilatura's evaluation set has them)
+    make the comment section they sit in boilerplate, not only the quoted blocks."""
+    from boilerstrip.datasets import Page
+    from boilerstrip.train import prepare_page
+
+    html = ("<html><body><article><p>The harbour wall was repaired over the winter "
+            "at a cost of two million pounds.</p></article><section id='comments'>"
+            + "".join(f"<div class='comment'><p>Reader {k} writes that the wall looks "
+                      f"better than ever, point {k}.</p></div>" for k in range(4))
+            + "</section><footer><p>Contact the newsroom</p></footer></body></html>")
+    page = Page("x", Path("x.html"), with_snippets=["harbour wall was repaired"],
+                extra={"comments": ["Reader 2 writes that the wall looks better"]})
+    by_text = dict(zip(*(lambda pd: (pd.blocks.text, pd.y.tolist()))(
+        prepare_page(page, "c", html.encode()))))
+    assert by_text["The harbour wall was repaired over the winter at a cost of two "
+                   "million pounds."] == 1
+    for k in range(4):
+        assert by_text[f"Reader {k} writes that the wall looks better than ever, point {k}."] == 0
+    assert by_text["Contact the newsroom"] == -1      # outside the thread: still unknown
+    # without the field, only snippets label blocks
+    plain = prepare_page(Page("x", Path("x.html"), with_snippets=["harbour wall was repaired"]),
+                         "c", html.encode())
+    assert (plain.y == 0).sum() == 0
+
+
 # --- the block-to-element mapping mirrors segment() --------------------------------
 
 TAGS = sorted(BLOCK_TAGS - {"html", "body"})[:20] + [
