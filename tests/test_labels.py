@@ -61,6 +61,7 @@ def test_spread_comments_labels_the_whole_thread_and_nothing_else():
     text = list(b.text)
     y = labels.derive(text, with_=["flood wall on Tuesday"],
                       without=["Who pays for it?"])
+    before = y.copy()
     out = labels.spread_comments(b, y, ["Who pays for it?"])
     by = dict(zip(text, out.tolist()))
     assert by["Finally! We have waited ten years for this wall."] == 0
@@ -72,7 +73,7 @@ def test_spread_comments_labels_the_whole_thread_and_nothing_else():
     assert by["Work starts in spring and should be finished before the autumn storms."] == -1
     assert by["Sign up for our newsletter to get the morning briefing."] == -1
     assert by["Contact us"] == -1
-    assert y is not out and y.tolist() != out.tolist()   # input left alone
+    assert np.array_equal(y, before)                      # input left alone
 
 
 def test_spread_comments_never_overrides_content_or_needs_a_match():
