@@ -39,7 +39,9 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         f"(deterministic hash split, share {meta['holdout']}), {p['skipped']} skipped. "
         f"Training blocks: {meta['blocks']['train']} ({meta['blocks']['labeled']} labeled).",
         "Labels come from aligning each block to the gold text (token trigrams) and from "
-        "`with`/`without` snippets (boilerstrip/labels.py).",
+        "`with`/`without` snippets; readers' comments quoted in a record's `comments` field "
+        "(trafilatura_eval) make the comment section around them boilerplate "
+        "(boilerstrip/labels.py).",
         "The evaluation-only sets (dragnet, l3s_gn1, cleaneval, cleanportaleval) are never "
         "used for training.",
     ]
@@ -61,8 +63,7 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         lines.append("Augmentation: synthetic in-article appeals, comment prompts, sign-in "
                      "notices, newsletter/notification/cookie/share boxes inserted into "
                      f"{augment.AUGMENT_SHARE:.0%} of the training pages, labeled boilerplate "
-                     "(boilerstrip/augment.py). User-comment snippets (trafilatura_eval) label "
-                     "comment blocks as boilerplate.")
+                     "(boilerstrip/augment.py).")
     if cfg.get("augment_comments"):
         low, high = augment.THREAD_COMMENTS
         lines.append(f"Synthetic comment threads: after the article of {augment.COMMENT_SHARE:.0%} "
