@@ -12,7 +12,8 @@ Feature families (see docs/design.md for the why):
   (reply, permalink, posted, ago), copyright and date patterns, stopword
   density in the page's language;
 * **structure** -- owner tag, DOM depth, class/id/role vocabulary of the
-  owner element, of its two nearest containers and of any ancestor, hashed
+  owner element, of its two nearest containers and of any ancestor, how
+  many levels up the nearest carrier of some of those words sits, hashed
   owner class/id tokens, ancestor tags, the share of the page's text under
   the block's containers, and how often the block's containers repeat on
   the page (one template per comment or teaser);
@@ -35,7 +36,7 @@ from itertools import repeat
 import numpy as np
 
 from . import text as T
-from .segment import ANCESTOR_TAGS, AD_BIT, BLOCK_TAGS, HASH_BUCKETS, PATTERNS, Blocks
+from .segment import ANCESTOR_TAGS, AD_BIT, BLOCK_TAGS, HASH_BUCKETS, PATTERN_BIT, PATTERNS, Blocks
 
 #: Owner tags that get their own indicator column.
 TAG_COLUMNS = ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -115,6 +116,15 @@ SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density
          "first_singular_rate", "comment_words", "parent_repeat", "grandparent_repeat",
          "second_person_excess", "first_plural_excess", "cta_excess",
          "has_headline", "headline_offset", "headline_share")
+#: Class/id words whose *nearest* carrier tells more than "somewhere above":
+#: ``reach_<word>`` counts the block-level levels from the block's own element
+#: (0) up to the nearest element that carries the word.  A ``comment`` class
+#: two levels up marks a reader's comment; one on ``<body>`` marks every block.
+REACH_PATTERNS = ("comment", "nav", "menu", "footer", "header", "sidebar", "side", "widget",
+                  "related", "article", "content", "post", "entry", "author")
+#: Reach when no element within this many levels carries the word.
+MAX_REACH = 12
+SHAPE = SHAPE + tuple(f"reach_{p}" for p in REACH_PATTERNS)
 
 
 def feature_names() -> list[str]:
@@ -319,6 +329,14 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         lca = blocks.common_ancestor(blocks.owner[headline])
         headline_share = np.minimum(elem_chars[lca] / total_chars, 1.0)
 
+    # the nearest element carrying each REACH_PATTERNS word, in levels up
+    lev_masks = elem_mask[blocks.ancestor_levels[:MAX_REACH]]
+    reach = {}
+    for word in REACH_PATTERNS:
+        hit = (lev_masks & np.uint64(PATTERN_BIT[word])) != 0
+        reach[f"reach_{word}"] = np.where(hit.any(axis=0), hit.argmax(axis=0),
+                                          MAX_REACH).astype(np.float64)
+
     stopword_density = stop / safe_words
     cta_rate = cta / safe_words
     shape = {
@@ -375,6 +393,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         "has_headline": has_headline,
         "headline_offset": headline_offset,
         "headline_share": headline_share,
+        **reach,
     }
     # the matrix is filled family by family, feature-major; the blocks x features
     # view of it is returned as it is (Fortran order: no copy of the whole matrix)

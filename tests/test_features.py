@@ -143,3 +143,21 @@ def test_headline_index_prefers_title_match_then_first_h1():
     assert features.headline_index(tags, np.array([0.2, 0, 0.4, 0, 0]), True) == 0
     # only the first HEADLINE_SEARCH share of the blocks is searched
     assert features.headline_index(["p", "p", "p", "p", "h1"], np.zeros(5), False) is None
+
+
+def test_reach_counts_levels_to_the_nearest_marked_container():
+    html = ("<div class='comments-area'><article class='post'><p>The story, told at length.</p>"
+            "</article><ol class='comment-list'><li class='comment'><div class='body'>"
+            "<p>A reader's reply to it.</p></div></li></ol></div>"
+            "<div id='footer'><p>Contact</p></div>")
+    b, X = matrix(html)
+    reach = dict(zip(b.text, X[:, col("reach_comment")]))
+    # reply: p (0) < div.body (1) < li.comment (2)
+    assert reach["A reader's reply to it."] == 2
+    # the story: p (0) < article.post (1) < div.comments-area (2); the other
+    # columns (near_*, reach_post) tell the two apart
+    assert reach["The story, told at length."] == 2
+    assert X[0, col("reach_post")] == 1 and X[1, col("reach_post")] == features.MAX_REACH
+    # no carrier at all counts as MAX_REACH
+    assert reach["Contact"] == features.MAX_REACH
+    assert X[2, col("reach_footer")] == 1
