@@ -145,6 +145,9 @@ FEATURE_NAMES = tuple(feature_names())
 _TAG_COLUMN = {t: i for i, t in enumerate(TAG_COLUMNS)}
 #: Columns of an unpacked 64-bit mask that hold PATTERNS bits, then the ad bit.
 _PATTERN_COLS = list(range(len(PATTERNS))) + [AD_BIT.bit_length() - 1]
+#: Bit positions of REACH_PATTERNS in a PATTERNS mask.
+_REACH_SHIFTS = np.array([PATTERN_BIT[w].bit_length() - 1 for w in REACH_PATTERNS],
+                         dtype=np.uint64)
 #: Block-level tag -> small code (0: other), for the repeated-container key.
 _TAG_CODE = {t: i + 1 for i, t in enumerate(sorted(BLOCK_TAGS))}
 
@@ -329,13 +332,14 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
         lca = blocks.common_ancestor(blocks.owner[headline])
         headline_share = np.minimum(elem_chars[lca] / total_chars, 1.0)
 
-    # the nearest element carrying each REACH_PATTERNS word, in levels up
-    lev_masks = elem_mask[blocks.ancestor_levels[:MAX_REACH]]
-    reach = {}
-    for word in REACH_PATTERNS:
-        hit = (lev_masks & np.uint64(PATTERN_BIT[word])) != 0
-        reach[f"reach_{word}"] = np.where(hit.any(axis=0), hit.argmax(axis=0),
-                                          MAX_REACH).astype(np.float64)
+    # the nearest element carrying each REACH_PATTERNS word, in levels up:
+    # walk the levels from the farthest in, so the nearest carrier writes last
+    elem_words = ((elem_mask[:, None] >> _REACH_SHIFTS) & np.uint64(1)).astype(bool)
+    levels = blocks.ancestor_levels[:MAX_REACH]
+    reach_cols = np.full((n, len(REACH_PATTERNS)), float(MAX_REACH))
+    for r in range(len(levels) - 1, -1, -1):
+        reach_cols[elem_words[levels[r]]] = r
+    reach = {f"reach_{w}": reach_cols[:, k] for k, w in enumerate(REACH_PATTERNS)}
 
     stopword_density = stop / safe_words
     cta_rate = cta / safe_words
