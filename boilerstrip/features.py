@@ -119,7 +119,7 @@ SHAPE = ("log_chars", "log_words", "avg_word_len", "link_density", "text_density
 #: Class/id words whose *nearest* carrier tells more than "somewhere above":
 #: ``reach_<word>`` counts the block-level levels from the block's own element
 #: (0) up to the nearest element that carries the word.  A ``comment`` class
-#: two levels up marks a reader's comment; one on ``<body>`` marks every block.
+#: two levels up marks a reader's comment; one on a page-wide wrapper is far from every block.
 REACH_PATTERNS = ("comment", "nav", "menu", "footer", "header", "sidebar", "side", "widget",
                   "related", "article", "content", "post", "entry", "author")
 #: Reach when no element within this many levels carries the word.
