@@ -36,7 +36,7 @@ from itertools import repeat
 import numpy as np
 
 from . import text as T
-from .segment import ANCESTOR_TAGS, AD_BIT, BLOCK_TAGS, HASH_BUCKETS, PATTERN_BIT, PATTERNS, Blocks
+from .segment import ANCESTOR_TAGS, AD_BIT, BLOCK_TAGS, HASH_BUCKETS, PATTERNS, Blocks
 
 #: Owner tags that get their own indicator column.
 TAG_COLUMNS = ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -145,9 +145,6 @@ FEATURE_NAMES = tuple(feature_names())
 _TAG_COLUMN = {t: i for i, t in enumerate(TAG_COLUMNS)}
 #: Columns of an unpacked 64-bit mask that hold PATTERNS bits, then the ad bit.
 _PATTERN_COLS = list(range(len(PATTERNS))) + [AD_BIT.bit_length() - 1]
-#: Bit positions of REACH_PATTERNS in a PATTERNS mask.
-_REACH_SHIFTS = np.array([PATTERN_BIT[w].bit_length() - 1 for w in REACH_PATTERNS],
-                         dtype=np.uint64)
 #: Block-level tag -> small code (0: other), for the repeated-container key.
 _TAG_CODE = {t: i + 1 for i, t in enumerate(sorted(BLOCK_TAGS))}
 
@@ -291,7 +288,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     # repeated containers: how many distinct elements with the same tag and
     # class/id vocabulary as the block's parent (grandparent) hold text --
     # comment threads, teaser lists and link lists repeat one template
-    elem_mask = np.asarray(blocks.element_mask, dtype=np.uint64)
+    elem_mask = blocks.element_masks
     etag_codes = np.fromiter(map(_TAG_CODE.get, blocks.element_tag, repeat(0)), dtype=np.uint64,
                              count=len(blocks.element_tag))
     elem_key = elem_mask ^ (etag_codes * np.uint64(0x9E3779B97F4A7C15))
@@ -334,7 +331,7 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
 
     # the nearest element carrying each REACH_PATTERNS word, in levels up:
     # walk the levels from the farthest in, so the nearest carrier writes last
-    elem_words = ((elem_mask[:, None] >> _REACH_SHIFTS) & np.uint64(1)).astype(bool)
+    elem_words = blocks.element_words(REACH_PATTERNS)
     levels = blocks.ancestor_levels[:MAX_REACH]
     reach_cols = np.full((n, len(REACH_PATTERNS)), float(MAX_REACH))
     for r in range(len(levels) - 1, -1, -1):

@@ -26,8 +26,6 @@ import re
 
 import numpy as np
 
-from .segment import PATTERN_BIT
-
 #: Share of a block's trigrams found in the gold above which it is content ...
 CONTENT_MATCH = 0.5
 #: ... and below which it is boilerplate; in between it is left out.
@@ -96,9 +94,6 @@ def from_snippets(block_texts: list[str], with_: list[str], without: list[str]) 
     return out
 
 
-_COMMENT_BIT = PATTERN_BIT["comment"]
-
-
 def spread_comments(blocks, labels: np.ndarray, comments: list[str]) -> np.ndarray:
     """Labels with every comment section that ``comments`` snippets point to set to 0.
 
@@ -115,8 +110,7 @@ def spread_comments(blocks, labels: np.ndarray, comments: list[str]) -> np.ndarr
     n_elem = len(blocks.element_parent)
     content = np.zeros(n_elem, dtype=bool)           # element holds a content block
     content[np.unique(levels[:, labels == 1])] = True
-    marked = np.fromiter((int(m) & _COMMENT_BIT != 0 for m in blocks.element_mask),
-                         dtype=bool, count=n_elem)
+    marked = blocks.element_words(("comment",))[:, 0]
     marked[0] = False                                # never the whole page
     sections = set()
     for i in np.flatnonzero(matched):

@@ -203,6 +203,17 @@ class Blocks:
             rows.append(cur)
         return np.vstack(rows)
 
+    @cached_property
+    def element_masks(self) -> np.ndarray:
+        """:attr:`element_mask` as a ``uint64`` array, by element id."""
+        return np.asarray(self.element_mask, dtype=np.uint64)
+
+    def element_words(self, words) -> np.ndarray:
+        """``(elements, len(words))`` booleans: which of the :data:`PATTERNS`
+        ``words`` each block-level element's own class/id/role carries."""
+        shifts = np.array([PATTERN_BIT[w].bit_length() - 1 for w in words], dtype=np.uint64)
+        return ((self.element_masks[:, None] >> shifts) & np.uint64(1)).astype(bool)
+
     def common_ancestor(self, elem: int) -> np.ndarray:
         """For each block, the innermost block-level element that holds both the
         block and element ``elem`` (0, the root, when none is found within

@@ -129,3 +129,19 @@ def test_common_ancestor_and_climb_cap():
     d = blocks_of("<p>top</p>" + deep)
     assert d.ancestor_levels.shape[0] == MAX_CLIMB + 1
     assert d.common_ancestor(d.owner[0]).tolist() == [d.owner[0], 0]
+
+
+def test_element_words_reads_each_elements_own_class_words():
+    b = segment(parse("<div class='comment-list'><div class='nav-menu'><p>x</p></div></div>"
+                      "<p class='story'>y</p>").body)
+    words = b.element_words(("comment", "nav", "menu", "story"))
+    assert words.shape == (len(b.element_mask), 4)
+    by_tag = {}
+    for e in range(len(b.element_mask)):
+        by_tag.setdefault(b.element_tag[e], []).append(words[e].tolist())
+    assert [True, False, False, False] in by_tag["div"]     # div.comment-list
+    assert [False, True, True, False] in by_tag["div"]      # div.nav-menu
+    assert [False, False, False, True] in by_tag["p"]       # p.story
+    assert [False, False, False, False] in by_tag["p"]      # the bare <p>
+    assert not words[0].any()                               # the root
+    assert b.element_masks.dtype == np.uint64 and b.element_masks.tolist() == b.element_mask
