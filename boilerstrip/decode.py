@@ -136,7 +136,7 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     # block is in it, and how much of the page the container it shares with it holds
     box = best_box(blocks.ancestor_levels, w * (p - RUN_PIVOT), len(blocks.element_parent))
     common = blocks.common_ancestor(box)
-    elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
+    elem_chars = blocks.element_sizes
     total_chars = max(float(elem_chars[0]), 1.0)
     cols += [in_run, run_dist, run_share,
              (idx - best) / max(n, 1), before, after,
@@ -174,7 +174,7 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     n_in = np.bincount(parent)
     kept_w = np.bincount(parent, weights=words * keep)
     all_w = np.bincount(parent, weights=words)
-    elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
+    elem_chars = blocks.element_sizes
     total = max(float(elem_chars[0]), 1.0)
     share = elem_chars[parent] / total
     small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)

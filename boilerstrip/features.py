@@ -268,9 +268,10 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     heading = np.fromiter(map(HEADING_LEVEL.get, tags, repeat(0, n)), dtype=np.float64, count=n)
 
     total_chars = max(float(chars.sum()), 1.0)
-    elem_chars = np.asarray(blocks.element_chars, dtype=np.float64)
+    elem_chars = blocks.element_sizes
+    parent = np.asarray(blocks.parent)
     owner_share = elem_chars[np.asarray(blocks.owner)] / total_chars
-    parent_share = elem_chars[np.asarray(blocks.parent)] / total_chars
+    parent_share = elem_chars[parent] / total_chars
     grand_share = elem_chars[np.asarray(blocks.grandparent)] / total_chars
     text_before = (np.cumsum(chars) - chars) / total_chars
     position = np.arange(n) / max(n - 1, 1)
@@ -279,7 +280,6 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     page_safe = max(page_words, 1.0)
 
     # siblings: blocks with the same parent container (element ids index the bins)
-    parent = np.asarray(blocks.parent)
     sib_n = np.bincount(parent)
     sib_words = np.bincount(parent, weights=words)
     sib_links = np.bincount(parent, weights=link_chars)

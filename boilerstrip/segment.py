@@ -204,6 +204,12 @@ class Blocks:
         return np.vstack(rows)
 
     @cached_property
+    def element_sizes(self) -> np.ndarray:
+        """:attr:`element_chars` as a ``float64`` array, by element id (the
+        features, the context stage and the decision all read it)."""
+        return np.asarray(self.element_chars, dtype=np.float64)
+
+    @cached_property
     def element_masks(self) -> np.ndarray:
         """:attr:`element_mask` as a ``uint64`` array, by element id."""
         return np.asarray(self.element_mask, dtype=np.uint64)
