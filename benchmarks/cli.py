@@ -1,4 +1,4 @@
-"""``python -m benchmarks {run,diff,gate} ...`` (see docs/benchmarks.md)."""
+"""``python -m benchmarks {run,report,diff,confidence,gate} ...`` (see docs/benchmarks.md)."""
 from __future__ import annotations
 
 import argparse
@@ -60,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="omit the full gold and output")
     p.add_argument("--width", type=int, default=None, help="line width")
 
+    p = sub.add_parser("confidence", help="F1 on the pages boilerstrip is sure of, and on the rest",
+                       description="Split a run's per-page results by boilerstrip's page "
+                                   "confidence (clean(output='json')['confidence']).")
+    _common(p)
+    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    p.add_argument("--below", type=float, default=None, metavar="X",
+                   help="confidence below which a page is unsure (default boilerstrip.api.UNSURE_BELOW)")
+    p.add_argument("--extractors", nargs="+", metavar="NAME",
+                   help="columns (default: boilerstrip trafilatura readability)")
+
     p = sub.add_parser("gate", help="CI regression gate: F1 floors on a fixed subset")
     _common(p)
     p.add_argument("--extractor", metavar="NAME|module:function",
@@ -88,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import diff
 
         return diff.run(args)
+    if args.command == "confidence":
+        from . import confidence
+
+        return confidence.run(args)
     from . import gate
 
     return gate.run(args)

@@ -75,6 +75,20 @@ def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.nd
     return p1, model.context.predict_proba(decode.context_features(X, p1, blocks))
 
 
+#: Below this :func:`page_confidence` the model is unsure what the article is:
+#: no block of the page looks like article text on its own, and its choice
+#: rests on context.  Such pages are rare and hard for every extractor
+#: (docs/api.md has the measured numbers); batch users may want to route them
+#: to a second extractor or to review.
+UNSURE_BELOW = 0.9
+
+
+def page_confidence(block_scores: np.ndarray) -> float:
+    """How sure the model is that the page holds an article: the highest
+    first-stage (block-alone) probability of its blocks; 0.0 without blocks."""
+    return float(block_scores.max()) if len(block_scores) else 0.0
+
+
 def find_headline(X: np.ndarray) -> int | None:
     """Index of the headline block, read from the page's features (which place
     it with :func:`features.headline_index`), or ``None``."""
@@ -151,7 +165,8 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
         return ""
     kept = decode.decide(a.scores, t, a.blocks)
     if output == "json":
-        return render.to_json(a.blocks, a.scores, kept, a.title, url, t, a.headline)
+        return render.to_json(a.blocks, a.scores, kept, a.title, url, t, a.headline,
+                              page_confidence(a.block_scores))
     keep = [i for i in np.nonzero(kept)[0].tolist() if i != a.headline]
     if output == "text":
         return render.to_text(a.blocks, keep)

@@ -142,11 +142,12 @@ def to_html(blocks: Blocks, keep: list[int], title: str | None) -> str:
 
 
 def to_json(blocks: Blocks, scores, kept_mask, title: str | None, url: str | None,
-            threshold: float, headline: int | None) -> str:
+            threshold: float, headline: int | None, confidence: float = 0.0) -> str:
     out = {
         "title": title,
         "url": url,
         "threshold": threshold,
+        "confidence": round(float(confidence), 4),
         "blocks": [
             {"index": i, "text": blocks.text[i], "tag": blocks.tag[i],
              "score": round(float(scores[i]), 4), "kept": bool(kept_mask[i]),

@@ -97,6 +97,22 @@ def test_wrong_values_raise_value_error(fixture_html):
 def test_empty_or_non_html_returns_empty(empty):
     assert clean(empty) == ""
     assert json.loads(clean(empty, output="json"))["blocks"] == []
+    assert json.loads(clean(empty, output="json"))["confidence"] == 0.0
+
+
+def test_json_confidence_is_the_best_block_alone_score(fixture_html):
+    from boilerstrip.api import UNSURE_BELOW, analyse, page_confidence
+    from boilerstrip.model import load_model
+
+    data = json.loads(clean(fixture_html, output="json"))
+    a = analyse(fixture_html, load_model())
+    assert data["confidence"] == round(float(a.block_scores.max()), 4) == round(
+        page_confidence(a.block_scores), 4)
+    assert data["confidence"] >= UNSURE_BELOW          # a plain news story
+    menu_only = ("<ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li>"
+                 "<li><a href=/s>Sport</a></li></ul>"
+                 "<footer>Copyright 2024 Example Media. All rights reserved.</footer>")
+    assert 0.0 < json.loads(clean(menu_only, output="json"))["confidence"] < UNSURE_BELOW
 
 
 def test_version_and_exports():

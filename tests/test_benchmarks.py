@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import cli, data, extractors, gate, report, scoring, toy  # noqa: E402
+from benchmarks import cli, confidence, data, extractors, gate, report, scoring, toy  # noqa: E402
 from benchmarks.cache import Entry  # noqa: E402
 from benchmarks.worker import run_one  # noqa: E402
 from boilerstrip import metrics  # noqa: E402
@@ -627,3 +627,62 @@ def test_headline_compares_with_the_named_peers():
     assert h.splitlines() == [
         "- dragnet (2 pages): boilerstrip F1 0.900 (ahead); peer 0.800",
         "- speed: boilerstrip 5.0 ms median per page, peer 20.0 ms: peer takes 4.00x as long"]
+
+
+# --- results split by boilerstrip's page confidence --------------------------------
+
+def _pp(prec, rec):
+    return {"per_page": {"precision": prec, "recall": rec, "f1": [0.0] * len(prec)}}
+
+
+def test_confidence_split_aggregates_each_part():
+    results = {"meta": {}, "datasets": {
+        "dragnet": {"metrics": ["shingle"], "trainable": False, "page_ids": ["a", "b", "c"],
+                    "results": {"boilerstrip": _pp([1.0, 0.5, None], [1.0, 0.5, 0.0]),
+                                "peer": _pp([0.5, 1.0, 1.0], [0.5, 1.0, 1.0])}},
+        "wcxb": {"metrics": ["shingle"], "trainable": True, "page_ids": ["c", "d"],
+                 "heldout": {"page_ids": ["d"]},
+                 "results": {"boilerstrip": _pp([0.2, 0.8], [0.2, 0.8])}},
+        "snips": {"metrics": ["snippet"], "trainable": False, "page_ids": ["x"], "results": {}}}}
+    conf = {"dragnet": {"a": 0.95, "b": 0.5, "c": 0.1}, "wcxb": {"c": 0.99, "d": 0.3},
+            "snips": {"x": 1.0}}
+    rows = confidence.split_table(results, conf, 0.9)
+    by = {(r["set"], r["part"]): r for r in rows}
+    assert list(by) == [("dragnet", "sure"), ("dragnet", "unsure"), ("wcxb", "sure"), ("wcxb", "unsure")]
+    assert by["dragnet", "sure"]["pages"] == 1 and by["dragnet", "sure"]["f1"]["boilerstrip"] == 1.0
+    # b (P .5, R .5) and c (no output: its recall 0 counts, it has no precision)
+    assert by["dragnet", "unsure"]["f1"]["boilerstrip"] == pytest.approx(2 * 0.5 * 0.25 / 0.75)
+    assert by["dragnet", "unsure"]["f1"]["peer"] == pytest.approx(1.0)
+    # a set the model trains on: its held-out page d only
+    assert by["wcxb", "sure"]["pages"] == 0 and by["wcxb", "sure"]["f1"]["boilerstrip"] is None
+    assert by["wcxb", "unsure"]["f1"]["boilerstrip"] == pytest.approx(0.8)
+    table = confidence.format_table(rows, ["boilerstrip", "peer"], 0.9)
+    assert "| dragnet | 1 | ≥ 0.9 | 1.000 | 0.500 |" in table
+    assert "| dragnet | 2 | < 0.9 | 0.333 | 1.000 |" in table
+    assert "| wcxb | 0 | ≥ 0.9 | – | – |" in table
+
+
+def test_confidence_command_on_a_fake_corpus(tmp_path, capsys):
+    root = tmp_path / "data"
+    make_set(root, "dragnet", 3, "test")
+    ids = [f"dragnet-{i}" for i in range(3)]
+    results = {"meta": {"git_commit": "abc"}, "datasets": {"dragnet": {
+        "metrics": ["shingle"], "trainable": False, "page_ids": ids,
+        "results": {"boilerstrip": _pp([1.0, 1.0, 1.0], [0.9, 0.9, 0.9]),
+                    "trafilatura": _pp([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])}}}}
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    assert cli.main(["confidence", "--datasets-root", str(root), "--results", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "commit abc" in text
+    rows = [ln for ln in text.splitlines() if ln.startswith("| dragnet |")]
+    assert len(rows) == 2 and "readability" not in text      # only extractors the run has
+    # plain news stories: the model is sure of all three
+    assert rows[0].startswith("| dragnet | 3 | ≥ 0.9 | 0.947 | 0.500 |")
+    assert rows[1] == "| dragnet | 0 | < 0.9 | – | – |"
+    # a stricter cut moves them to the unsure side
+    assert cli.main(["confidence", "--datasets-root", str(root), "--results", str(out),
+                     "--below", "1.0"]) == 0
+    assert "| dragnet | 3 | < 1.0 | 0.947 | 0.500 |" in capsys.readouterr().out
+    assert cli.main(["confidence", "--results", str(tmp_path / "nowhere")]) == 2

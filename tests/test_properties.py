@@ -64,8 +64,10 @@ def test_no_exception_no_hidden_text_deterministic(doc, fmt, threshold):
 @given(htmlgen.documents())
 def test_all_blocks_are_visible_text_in_order(doc):
     """Not only the kept blocks: every block the segmenter produced."""
-    blocks = json.loads(clean(doc.html, output="json", model=MODEL))["blocks"]
+    data = json.loads(clean(doc.html, output="json", model=MODEL))
+    blocks = data["blocks"]
     assert [b["index"] for b in blocks] == list(range(len(blocks)))
+    assert 0.0 <= data["confidence"] <= 1.0 and (blocks or data["confidence"] == 0.0)
     assert blocks or not doc.visible_normalized      # visible text makes blocks
     missing = htmlgen.find_lines_in_order([b["text"] for b in blocks], doc.visible_normalized)
     assert missing is None, f"block {missing!r} is not visible text of the page (or out of order)"

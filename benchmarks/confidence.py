@@ -1,0 +1,123 @@
+"""``python -m benchmarks confidence``: accuracy on the pages boilerstrip is sure of, and on the rest.
+
+``clean(html, output="json")`` reports a page ``confidence``: the highest
+score any block gets from the block stage alone.  Below
+:data:`boilerstrip.api.UNSURE_BELOW` no block looks like article text by
+itself and the choice rests on context.  This command measures what that
+means: it reads a run's ``results.json`` (each set's pages and every
+extractor's per-page precision and recall), computes boilerstrip's confidence
+on the same pages with the installed model, and prints each extractor's F1
+on the sure and the unsure pages, aggregated the benchmark's way.  On the sets
+the bundled model trains on, only its held-out pages are used.
+
+It runs no extractor but boilerstrip, and only boilerstrip's analysis, so it
+takes about as long as one boilerstrip pass over the pages.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import data
+
+#: Columns shown unless ``--extractors`` names others.
+DEFAULT_EXTRACTORS = ("boilerstrip", "trafilatura", "readability")
+
+
+def aggregate_f1(per_page: dict, positions: list[int]) -> float | None:
+    """F1 of the pages at ``positions`` from stored per-page precision and
+    recall: mean precision over pages with output, mean recall over pages with
+    gold (``metrics.aggregate``'s rule).  ``None`` without such pages."""
+    prec = [per_page["precision"][k] for k in positions if per_page["precision"][k] is not None]
+    rec = [per_page["recall"][k] for k in positions if per_page["recall"][k] is not None]
+    if not positions:
+        return None
+    p = float(np.mean(prec)) if prec else 0.0
+    r = float(np.mean(rec)) if rec else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def split_table(results: dict, confidence: dict[str, dict[str, float]], below: float) -> list[dict]:
+    """One row per (set, sure/unsure): page count and every extractor's F1.
+
+    ``confidence`` maps set label -> page id -> confidence; pages without one
+    are left out."""
+    rows = []
+    for label, ds in results["datasets"].items():
+        if "shingle" not in ds.get("metrics", []) or label not in confidence:
+            continue
+        ids = ds["page_ids"]
+        if ds.get("trainable"):
+            held = set(ds.get("heldout", {}).get("page_ids", []))
+            keep = [k for k, i in enumerate(ids) if i in held]
+        else:
+            keep = list(range(len(ids)))
+        conf = confidence[label]
+        for part, test in (("sure", lambda c: c >= below), ("unsure", lambda c: c < below)):
+            pos = [k for k in keep if ids[k] in conf and test(conf[ids[k]])]
+            f1 = {name: aggregate_f1(r["per_page"], pos) for name, r in ds["results"].items()
+                  if "precision" in r.get("per_page", {})}
+            rows.append({"set": label, "part": part, "pages": len(pos), "f1": f1})
+    return rows
+
+
+def page_confidences(root, label: str, page_ids: list[str]) -> dict[str, float]:
+    """boilerstrip's confidence on each of ``page_ids`` of set ``label``."""
+    import boilerstrip
+    from boilerstrip.datasets import load_corpus
+
+    wanted = set(page_ids)
+    pages = [p for p in load_corpus(data.dataset_folder(root, label),
+                                    split=data.evaluation_split(label)) if p.id in wanted]
+    out = {}
+    for p in pages:
+        doc = json.loads(boilerstrip.clean(data.decode(p.read_bytes()), output="json"))
+        out[p.id] = doc["confidence"]
+    return out
+
+
+def format_table(rows: list[dict], extractors: list[str], below: float) -> str:
+    head = f"| set | pages | boilerstrip confidence | " + " | ".join(extractors) + " |"
+    lines = [head, "|---|---:|---|" + "---:|" * len(extractors)]
+    for r in rows:
+        cells = []
+        for e in extractors:
+            v = r["f1"].get(e)
+            cells.append("–" if v is None or not r["pages"] else f"{v:.3f}")
+        part = f"≥ {below}" if r["part"] == "sure" else f"< {below}"
+        lines.append(f"| {r['set']} | {r['pages']} | {part} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    from boilerstrip.api import UNSURE_BELOW
+
+    from .runner import DEFAULT_OUT
+
+    path = Path(args.results or DEFAULT_OUT) / "results.json"
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"confidence: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    root = Path(args.datasets_root) if args.datasets_root else data.default_root()
+    below = UNSURE_BELOW if args.below is None else args.below
+    conf = {}
+    for label, ds in results["datasets"].items():
+        if "shingle" not in ds.get("metrics", []):
+            continue
+        try:
+            conf[label] = page_confidences(root, label, ds["page_ids"])
+        except FileNotFoundError as exc:
+            print(f"confidence: skipping {label}: {exc}", file=sys.stderr)
+    rows = split_table(results, conf, below)
+    names = set(n for r in rows for n in r["f1"])
+    extractors = [n for n in (args.extractors or DEFAULT_EXTRACTORS) if n in names]
+    print(f"F1 by boilerstrip's page confidence (extractor outputs of the run at commit "
+          f"{results['meta'].get('git_commit', '?')}; confidence from the installed model; "
+          f"held-out pages only on the sets the model trains on)\n")
+    print(format_table(rows, extractors, below))
+    return 0
