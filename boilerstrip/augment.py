@@ -167,12 +167,14 @@ def _insert_block(cols: dict, at: int, row: dict) -> None:
         cols[name].insert(at, row[name])
 
 
-def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0):
+def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0,
+            share: float = AUGMENT_SHARE):
     """Return ``(blocks, y, inserted)`` with synthetic boilerplate inserted inside the
-    article run, or the inputs unchanged when the page is not picked or has no run."""
+    article run, or the inputs unchanged when the page is not picked (a ``share``
+    of pages is) or has no run."""
     rng = _rng(page_id, seed)
     content = np.nonzero(y == 1)[0]
-    if len(content) < 3 or rng.random() >= AUGMENT_SHARE:
+    if len(content) < 3 or rng.random() >= share:
         return blocks, y, 0
     first, last = int(content[0]), int(content[-1])
     cats = list(CATEGORY_WEIGHTS)

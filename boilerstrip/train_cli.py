@@ -298,6 +298,40 @@ def evaluate_pages(predict, pages, threshold: float, with_std: bool = False) -> 
     return out
 
 
+#: Seed of the synthetic appeals inserted into held-out pages by :func:`appeal_check`
+#: (training augments with the config's seed, 0 for the bundled model).
+APPEAL_CHECK_SEED = 12345
+
+
+def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED) -> dict:
+    """How many in-article appeals and prompts a model keeps: into every page with
+    an article run (three or more content blocks) insert synthetic fundraising
+    appeals, comment invitations, sign-in and newsletter notices
+    (:func:`boilerstrip.augment.augment`, with a seed training does not use),
+    score the page with ``predict(page) -> probs`` and count the inserted blocks
+    kept.  The benchmark sets hardly contain such blocks, so their F1 cannot
+    tell whether a change keeps more of them; this number can."""
+    from . import decode, features
+    from .augment import augment
+    from .train import PageData
+
+    inserted = kept_n = n_pages = 0
+    for p in pages:
+        blocks, y, n = augment(p.blocks, p.y, p.id, seed, share=1.0)
+        if not n:
+            continue
+        old = set(p.blocks.text)
+        new = np.array([t not in old for t in blocks.text]) & (y == 0)
+        page = PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
+                        np.zeros(len(y)), None, p.title, p.page_type)
+        kept = decode.decide(predict(page), threshold, blocks)
+        n_pages += 1
+        inserted += int(new.sum())
+        kept_n += int((kept & new).sum())
+    return {"pages": n_pages, "inserted": inserted, "kept": kept_n,
+            "kept_share": kept_n / inserted if inserted else 0.0}
+
+
 def model_predictor(model):
     """``predict(page) -> final probabilities`` of a loaded :class:`~boilerstrip.model.Model`
     on a prepared page (what :func:`boilerstrip.clean` computes for it)."""
@@ -486,6 +520,7 @@ def run(args) -> int:
         hp = [p for p in held if p.corpus == c]
         report["corpora"][c] = evaluate_pages(lambda p: probs[id(p)], hp, clf.threshold)
     report["all"] = evaluate_pages(lambda p: probs[id(p)], held, clf.threshold)
+    report["appeals"] = appeal_check(clf.predict_proba, held, clf.threshold)
     meta = {
         "corpora": list(corpora), "seed": seed, "holdout": holdout, "params": params,
         "corpus_weights": scale,
@@ -534,6 +569,7 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
     from .train import BlockClassifier
 
     probs, threshold = {}, None
+    appeals = {"pages": 0, "inserted": 0, "kept": 0}
     for fold in range(k):
         train = _augmented([p for p in pages if cv_fold(p.corpus, p.id, k) != fold], cfg, seed)
         test = [p for p in pages if cv_fold(p.corpus, p.id, k) == fold]
@@ -548,6 +584,9 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
             return _fail(f"fold {fold + 1} of {k}: {exc}")
         threshold = clf.threshold
         probs.update((id(p), clf.predict_proba(p)) for p in test)
+        a = appeal_check(clf.predict_proba, test, threshold)
+        for key in ("pages", "inserted", "kept"):
+            appeals[key] += a[key]
         print(f"fold {fold + 1}/{k}: trained on {len(train)} pages, scored {len(test)} "
               f"({time.time() - t0:.0f}s)", file=sys.stderr)
     predict = lambda p: probs[id(p)]  # noqa: E731
@@ -556,6 +595,8 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         report["corpora"][c] = evaluate_pages(predict, [p for p in pages if p.corpus == c],
                                               threshold, with_std=True)
     report["all"] = evaluate_pages(predict, pages, threshold, with_std=True)
+    appeals["kept_share"] = appeals["kept"] / appeals["inserted"] if appeals["inserted"] else 0.0
+    report["appeals"] = appeals
     if report_path:
         Path(report_path).write_text(json.dumps(report, indent=2) + "\n")
     lines = [f"{k}-fold cross-validation (threshold {threshold}; F1 ± bootstrap std over pages):",
@@ -564,6 +605,8 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         f1 = f"{r['f1']:.4f} ± {r['f1_std']:.4f}" if r["pages_with_text"] else "–"
         lines.append(f"{c:<24} {r['pages']:>5} {r['pages_with_text']:>5} "
                      f"{r['block_accuracy']:>9.4f} {f1:>16}")
+    lines.append(f"synthetic in-article appeals kept: {appeals['kept']}/{appeals['inserted']} "
+                 f"({appeals['kept_share']:.1%}) on {appeals['pages']} pages")
     print("\n".join(lines), file=sys.stderr)
     print(json.dumps(report, indent=2))
     return 0
@@ -601,6 +644,7 @@ def _compare_bundled(held, corpora) -> dict:
     for c in corpora:
         out["corpora"][c] = evaluate_pages(predict, [p for p in held if p.corpus == c], t)
     out["all"] = evaluate_pages(predict, held, t)
+    out["appeals"] = appeal_check(predict, held, t)
     return out
 
 
@@ -618,6 +662,14 @@ def format_report(full: dict) -> str:
         o = b.get("all") if c == "all" else bc.get(c)
         if o is not None:
             line += f" | {o['block_accuracy']:>11.3f} {o['f1']:>6.3f}"
+        lines.append(line)
+    if "appeals" in full:
+        a = full["appeals"]
+        line = (f"synthetic in-article appeals kept: {a['kept']}/{a['inserted']} "
+                f"({a['kept_share']:.1%}) on {a['pages']} pages")
+        if "appeals" in b:
+            ba = b["appeals"]
+            line += f" | bundled {ba['kept']}/{ba['inserted']} ({ba['kept_share']:.1%})"
         lines.append(line)
     if "error" in b:
         lines.append(f"(bundled model not compared: {b['error']})")

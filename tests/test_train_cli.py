@@ -299,12 +299,33 @@ def test_cross_validation_scores_every_page_once_and_writes_no_model(tmp_path, c
     assert rep["folds"] == 3 and rep["all"]["pages"] == n_pages
     assert sum(r["pages"] for r in rep["corpora"].values()) == n_pages
     assert 0.0 < rep["all"]["block_accuracy"] <= 1.0 and rep["all"]["f1_std"] >= 0.0
+    assert "synthetic in-article appeals kept" in err
+    assert 0 <= rep["appeals"]["kept"] <= rep["appeals"]["inserted"]
     assert not out.exists()
     # the folds are a stable hash of corpus/id that spreads pages over all folds
     ids = [f"page-{i}" for i in range(300)]
     folds = [train_cli.cv_fold("c", i, 4) for i in ids]
     assert folds == [train_cli.cv_fold("c", i, 4) for i in ids]
     assert all(40 < folds.count(k) < 110 for k in range(4))
+
+
+def test_appeal_check_counts_the_inserted_blocks_kept():
+    pages = [prepare_page(p, "example") for p in load_corpus(str(EXAMPLE))]
+    with_run = [p for p in pages if (p.y == 1).sum() >= 3]
+    assert with_run, "the example corpus needs pages with an article run"
+    keep_all = train_cli.appeal_check(lambda p: np.ones(len(p.y)), pages, 0.5)
+    keep_none = train_cli.appeal_check(lambda p: np.zeros(len(p.y)), pages, 0.5)
+    assert keep_all["pages"] == keep_none["pages"] == len(with_run)
+    assert keep_all["inserted"] == keep_none["inserted"] > 0
+    assert keep_all["kept"] == keep_all["inserted"] and keep_all["kept_share"] == 1.0
+    assert keep_none["kept"] == 0 and keep_none["kept_share"] == 0.0
+    # keep exactly the page's own blocks: none of the inserted ones
+    own = {t for p in pages for t in p.blocks.text}
+    only_own = train_cli.appeal_check(
+        lambda p: np.array([float(t in own) for t in p.blocks.text]), pages, 0.5)
+    assert only_own["kept"] == 0
+    # the inserted texts do not depend on the model, only on the seed
+    assert train_cli.appeal_check(lambda p: np.ones(len(p.y)), pages, 0.5, seed=7)["inserted"] > 0
 
 
 def test_cross_validation_never_scores_a_page_with_a_model_that_saw_it(tmp_path, monkeypatch):
@@ -327,7 +348,11 @@ def test_cross_validation_never_scores_a_page_with_a_model_that_saw_it(tmp_path,
     cfg = config(tmp_path, [EXAMPLE])
     assert main(["train", "--config", str(cfg), "--cv", "3", "--no-progress",
                  "--cache", str(tmp_path / "cache")]) == 0
-    assert sorted(scored) == sorted(p.id for p in load_corpus(str(EXAMPLE)))
+    ids = [p.id for p in load_corpus(str(EXAMPLE))]
+    # every page once for its scores, and once more with synthetic appeals when
+    # it has an article run (appeal_check): never by a model that saw it
+    assert sorted(set(scored)) == sorted(ids)
+    assert all(1 <= scored.count(i) <= 2 for i in ids) and len(scored) > len(ids)
 
 
 def test_cross_validation_with_too_few_pages_is_a_clear_error(tmp_path, capsys):
