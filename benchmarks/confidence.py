@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
+from boilerstrip import metrics
 
 from . import data
 
@@ -28,16 +28,25 @@ DEFAULT_EXTRACTORS = ("boilerstrip", "trafilatura", "readability")
 
 
 def aggregate_f1(per_page: dict, positions: list[int]) -> float | None:
-    """F1 of the pages at ``positions`` from stored per-page precision and
-    recall: mean precision over pages with output, mean recall over pages with
-    gold (``metrics.aggregate``'s rule).  ``None`` without such pages."""
-    prec = [per_page["precision"][k] for k in positions if per_page["precision"][k] is not None]
-    rec = [per_page["recall"][k] for k in positions if per_page["recall"][k] is not None]
+    """F1 of the pages at ``positions`` from a run's stored per-page precision
+    and recall (``None`` where a page had no output or no gold), averaged like
+    every benchmark table (:func:`boilerstrip.metrics.mean_prf`).  ``None``
+    without pages."""
     if not positions:
         return None
-    p = float(np.mean(prec)) if prec else 0.0
-    r = float(np.mean(rec)) if rec else 0.0
-    return 2 * p * r / (p + r) if p + r else 0.0
+    prec = [per_page["precision"][k] for k in positions if per_page["precision"][k] is not None]
+    rec = [per_page["recall"][k] for k in positions if per_page["recall"][k] is not None]
+    return metrics.mean_prf(prec, rec)[2]
+
+
+def used_positions(ds: dict) -> list[int]:
+    """Positions in ``ds["page_ids"]`` of the pages the split covers: all of an
+    evaluation set, the held-out ones of a set the model trains on."""
+    ids = ds["page_ids"]
+    if not ds.get("trainable"):
+        return list(range(len(ids)))
+    held = set(ds.get("heldout", {}).get("page_ids", []))
+    return [k for k, i in enumerate(ids) if i in held]
 
 
 def split_table(results: dict, confidence: dict[str, dict[str, float]], below: float) -> list[dict]:
@@ -50,11 +59,7 @@ def split_table(results: dict, confidence: dict[str, dict[str, float]], below: f
         if "shingle" not in ds.get("metrics", []) or label not in confidence:
             continue
         ids = ds["page_ids"]
-        if ds.get("trainable"):
-            held = set(ds.get("heldout", {}).get("page_ids", []))
-            keep = [k for k, i in enumerate(ids) if i in held]
-        else:
-            keep = list(range(len(ids)))
+        keep = used_positions(ds)
         conf = confidence[label]
         for part, test in (("sure", lambda c: c >= below), ("unsure", lambda c: c < below)):
             pos = [k for k in keep if ids[k] in conf and test(conf[ids[k]])]
@@ -110,7 +115,8 @@ def run(args) -> int:
         if "shingle" not in ds.get("metrics", []):
             continue
         try:
-            conf[label] = page_confidences(root, label, ds["page_ids"])
+            conf[label] = page_confidences(root, label,
+                                           [ds["page_ids"][k] for k in used_positions(ds)])
         except FileNotFoundError as exc:
             print(f"confidence: skipping {label}: {exc}", file=sys.stderr)
     rows = split_table(results, conf, below)

@@ -98,13 +98,19 @@ class Aggregate:
                 "accuracy": self.accuracy, "n": self.n}
 
 
+def mean_prf(precisions: Sequence[float], recalls: Sequence[float]) -> tuple[float, float, float]:
+    """``(precision, recall, F1)`` of a set of pages the benchmark's way: the mean
+    precision of the pages with output, the mean recall of the pages with gold
+    (pass only those), and the F1 of the two means."""
+    p = float(np.mean(precisions)) if len(precisions) else 0.0
+    r = float(np.mean(recalls)) if len(recalls) else 0.0
+    return p, r, (2 * p * r / (p + r) if (p + r) else 0.0)
+
+
 def aggregate(scores: Sequence[PageScore]) -> Aggregate:
     """Average page scores the benchmark's way (see module docstring)."""
-    precs = [s.precision for s in scores if not s.pred_empty]
-    recs = [s.recall for s in scores if not s.gold_empty]
-    p = float(np.mean(precs)) if precs else 0.0
-    r = float(np.mean(recs)) if recs else 0.0
-    f1 = 2 * p * r / (p + r) if (p + r) else 0.0
+    p, r, f1 = mean_prf([s.precision for s in scores if not s.pred_empty],
+                        [s.recall for s in scores if not s.gold_empty])
     acc = float(np.mean([s.exact for s in scores])) if scores else 0.0
     return Aggregate(p, r, f1, acc, len(scores))
 

@@ -320,16 +320,26 @@ def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED
         blocks, y, n = augment(p.blocks, p.y, p.id, seed, share=1.0)
         if not n:
             continue
-        old = set(p.blocks.text)
-        new = np.array([t not in old for t in blocks.text]) & (y == 0)
+        # an inserted block owns an element augment() appended to the page's
+        new = np.asarray(blocks.owner) >= len(p.blocks.element_parent)
         page = PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
                         np.zeros(len(y)), None, p.title, p.page_type)
         kept = decode.decide(predict(page), threshold, blocks)
         n_pages += 1
         inserted += int(new.sum())
         kept_n += int((kept & new).sum())
-    return {"pages": n_pages, "inserted": inserted, "kept": kept_n,
-            "kept_share": kept_n / inserted if inserted else 0.0}
+    return _appeal_counts(n_pages, inserted, kept_n)
+
+
+def _appeal_counts(pages: int, inserted: int, kept: int) -> dict:
+    return {"pages": pages, "inserted": inserted, "kept": kept,
+            "kept_share": kept / inserted if inserted else 0.0}
+
+
+def appeals_line(a: dict) -> str:
+    """One line of a report: the appeal check's counts."""
+    return (f"synthetic in-article appeals kept: {a['kept']}/{a['inserted']} "
+            f"({a['kept_share']:.1%}) on {a['pages']} pages")
 
 
 def model_predictor(model):
@@ -595,8 +605,7 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         report["corpora"][c] = evaluate_pages(predict, [p for p in pages if p.corpus == c],
                                               threshold, with_std=True)
     report["all"] = evaluate_pages(predict, pages, threshold, with_std=True)
-    appeals["kept_share"] = appeals["kept"] / appeals["inserted"] if appeals["inserted"] else 0.0
-    report["appeals"] = appeals
+    report["appeals"] = appeals = _appeal_counts(**appeals)
     if report_path:
         Path(report_path).write_text(json.dumps(report, indent=2) + "\n")
     lines = [f"{k}-fold cross-validation (threshold {threshold}; F1 ± bootstrap std over pages):",
@@ -605,8 +614,7 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         f1 = f"{r['f1']:.4f} ± {r['f1_std']:.4f}" if r["pages_with_text"] else "–"
         lines.append(f"{c:<24} {r['pages']:>5} {r['pages_with_text']:>5} "
                      f"{r['block_accuracy']:>9.4f} {f1:>16}")
-    lines.append(f"synthetic in-article appeals kept: {appeals['kept']}/{appeals['inserted']} "
-                 f"({appeals['kept_share']:.1%}) on {appeals['pages']} pages")
+    lines.append(appeals_line(appeals))
     print("\n".join(lines), file=sys.stderr)
     print(json.dumps(report, indent=2))
     return 0
@@ -664,9 +672,7 @@ def format_report(full: dict) -> str:
             line += f" | {o['block_accuracy']:>11.3f} {o['f1']:>6.3f}"
         lines.append(line)
     if "appeals" in full:
-        a = full["appeals"]
-        line = (f"synthetic in-article appeals kept: {a['kept']}/{a['inserted']} "
-                f"({a['kept_share']:.1%}) on {a['pages']} pages")
+        line = appeals_line(full["appeals"])
         if "appeals" in b:
             ba = b["appeals"]
             line += f" | bundled {ba['kept']}/{ba['inserted']} ({ba['kept_share']:.1%})"
