@@ -532,6 +532,27 @@ def progress_bar(total: int | None, show: bool):
                 dynamic_ncols=True, smoothing=0.1, mininterval=0.5)
 
 
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--jobs``, ``--threshold`` and ``--model``: the options of every command
+    that cleans many pages (``clean`` and ``warc``; see :func:`check_run_options`)."""
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="worker processes (default 1; 0 = one per CPU)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="keep blocks scoring at least this (default: the model's)")
+    parser.add_argument("--model", metavar="PATH", default=None,
+                        help="model file to use instead of the bundled one")
+
+
+def add_progress_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--progress`` / ``--no-progress``; neither leaves ``args.progress`` None
+    and the command decides (a bar only when standard error is a terminal)."""
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="always show the progress bar")
+    progress.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="never show the progress bar")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="HTML file (raw or .gz), directory (searched recursively), "
@@ -541,21 +562,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="DIR", type=Path,
                         help="write one file per input into DIR (extension by format) "
                              "instead of printing to standard output")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                        help="worker processes (default 1; 0 = one per CPU)")
-    parser.add_argument("--threshold", type=float, default=None,
-                        help="keep blocks scoring at least this (default: the model's)")
-    parser.add_argument("--model", metavar="PATH", default=None,
-                        help="model file to use instead of the bundled one")
+    add_run_arguments(parser)
     parser.add_argument("--url", default=None, help="page URL passed to clean() for every input")
     parser.add_argument("--errors", metavar="FILE", type=Path, default=None,
                         help="write one JSON line per failed input to FILE "
                              "(default: report them on standard error)")
-    progress = parser.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
-                          help="always show the progress bar")
-    progress.add_argument("--no-progress", dest="progress", action="store_false",
-                          help="never show the progress bar")
+    add_progress_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no summary line")
     parser.add_argument("--chunksize", type=int, default=None, help=argparse.SUPPRESS)

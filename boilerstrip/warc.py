@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .batch import (FORMATS, _auto_chunksize, _check_options, _chunks, _get_model,
-                    _model_spec, _ordered_map, _Options, check_run_options, effective_jobs,
-                    progress_bar)
+                    _model_spec, _ordered_map, _Options, add_progress_arguments,
+                    add_run_arguments, check_run_options, effective_jobs, progress_bar)
 
 #: MIME types taken as HTML.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/vnd.wap.xhtml+xml"})
@@ -269,6 +269,22 @@ def _meta(record) -> dict:
             "date": h.get("WARC-Date")}
 
 
+def _read_body(record) -> tuple[bytes | None, str | None]:
+    """``(body, error)`` of a record whose head has been read: ``(None, why)``
+    when it is too large or cannot be read, ``(body, "truncated ...")`` when
+    the file ends before the length its header gives."""
+    expected = record.content_length
+    if expected > MAX_PAGE_BYTES:
+        return None, f"record too large: {expected} bytes"
+    try:
+        body = record.reader.read()
+    except OSError as exc:
+        return None, f"unreadable: {exc}"
+    if len(body) < expected:
+        return body, f"truncated record: {len(body)} of {expected} body bytes"
+    return body, None
+
+
 def _response_page(record, stats: WarcStats) -> WarcPage | None:
     meta = _meta(record)
     try:
@@ -284,26 +300,18 @@ def _response_page(record, stats: WarcStats) -> WarcPage | None:
     if mime and mime not in HTML_TYPES:
         stats.non_html += 1
         return None
-    expected = record.content_length
-    if expected > MAX_PAGE_BYTES:
-        return WarcPage(**meta, content_type=content_type, body=b"",
-                        error=f"record too large: {expected} bytes")
-    try:
-        body = record.reader.read()
-    except OSError as exc:
-        return WarcPage(**meta, content_type=content_type, body=b"", error=f"unreadable: {exc}")
+    body, error = _read_body(record)
+    if body is None:
+        return WarcPage(**meta, content_type=content_type, body=b"", error=error)
     if not mime and not _looks_like_html(body):
         stats.non_html += 1
         return None
     if not 200 <= status < 300:
         stats.bad_status += 1
         return None
-    page = WarcPage(**meta, content_type=content_type, body=body,
+    return WarcPage(**meta, content_type=content_type, body=body, error=error,
                     transfer_encoding=http.get("Transfer-Encoding"),
                     content_encoding=http.get("Content-Encoding"))
-    if len(body) < expected:
-        page.error = f"truncated record: {len(body)} of {expected} body bytes"
-    return page
 
 
 def _resource_page(record, stats: WarcStats) -> WarcPage | None:
@@ -312,15 +320,8 @@ def _resource_page(record, stats: WarcStats) -> WarcPage | None:
     if _mime(content_type) not in HTML_TYPES:
         stats.non_html += 1
         return None
-    expected = record.content_length
-    if expected > MAX_PAGE_BYTES:
-        return WarcPage(**meta, content_type=content_type, body=b"",
-                        error=f"record too large: {expected} bytes")
-    body = record.reader.read()
-    page = WarcPage(**meta, content_type=content_type, body=body)
-    if len(body) < expected:
-        page.error = f"truncated record: {len(body)} of {expected} bytes"
-    return page
+    body, error = _read_body(record)
+    return WarcPage(**meta, content_type=content_type, body=body or b"", error=error)
 
 
 # --------------------------------------------------------------------------
@@ -481,17 +482,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write a WARC of conversion records holding the text")
     parser.add_argument("-f", "--format", choices=TEXT_FORMATS, default="text",
                         help="format of the text field (default: text)")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                        help="worker processes (default 1; 0 = one per CPU)")
-    parser.add_argument("--threshold", type=float, default=None,
-                        help="keep blocks scoring at least this (default: the model's)")
-    parser.add_argument("--model", metavar="PATH", default=None,
-                        help="model file to use instead of the bundled one")
-    progress = parser.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
-                          help="always show the progress bar")
-    progress.add_argument("--no-progress", dest="progress", action="store_false",
-                          help="never show the progress bar")
+    add_run_arguments(parser)
+    add_progress_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
 
 

@@ -258,6 +258,33 @@ def test_truncated_record_and_cut_file(tmp_path):
     assert stats.broken == 1 and stats.cleaned == 1
 
 
+class _UnreadableRecord:
+    """A record whose body read fails, as a damaged compressed member can."""
+
+    headers = {"WARC-Target-URI": "file:///x.html", "Content-Type": "text/html",
+               "WARC-Date": "2026-01-01T00:00:00Z"}
+    http_headers = None
+    record_id = "uuid:1"
+    content_length = 100
+
+    class reader:
+        @staticmethod
+        def read():
+            raise OSError("invalid compressed data")
+
+
+def test_unreadable_body_is_a_page_error_for_responses_and_resources():
+    from boilerstrip import warc
+
+    for page in (warc._resource_page(_UnreadableRecord(), WarcStats()),
+                 warc._read_body(_UnreadableRecord())):
+        error = page.error if isinstance(page, WarcPage) else page[1]
+        assert error == "unreadable: invalid compressed data"
+    rec = _UnreadableRecord()
+    rec.content_length = warc.MAX_PAGE_BYTES + 1   # too large: not even read
+    assert warc._read_body(rec) == (None, f"record too large: {warc.MAX_PAGE_BYTES + 1} bytes")
+
+
 def test_garbage_between_records_is_skipped(tmp_path):
     body = page_bytes("harbour-bridge.html")
     one = warc_bytes([record("response", http(body), url="http://x.test/1")], gz=False)
