@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import cli, confidence, data, extractors, gate, report, scoring, toy  # noqa: E402
+from benchmarks import (cli, confidence, data, extractors, gate, report, scoring, toy,  # noqa: E402
+                        variants)
 from benchmarks.cache import Entry  # noqa: E402
 from benchmarks.worker import run_one  # noqa: E402
 from boilerstrip import metrics  # noqa: E402
@@ -230,6 +231,21 @@ def test_custom_extractor_specs(fake_modules):
     assert extractors.version("fake_ex:article").startswith("custom-")
     with pytest.raises(ValueError):
         extractors.custom_parts("bad:")
+
+
+def test_with_headline_variant_adds_the_headline_to_the_text_output():
+    import boilerstrip
+
+    html = (ROOT / "examples" / "news-with-appeal.html").read_text(encoding="utf-8")
+    text = boilerstrip.clean(html)
+    with_head = variants.with_headline(html)
+    headline = "River town votes to rebuild its flood wall"
+    assert headline not in text
+    assert with_head.splitlines()[0] == "# " + headline
+    # the same article tokens otherwise: the metric sees only the headline added
+    gold = headline + "\n" + text
+    assert metrics.score_page(with_head, gold).f1 == 1.0
+    assert extractors.availability("benchmarks.variants:with_headline") == (True, "")
 
 
 def test_score_dataset_counts_failures_as_empty_output(tmp_path):
