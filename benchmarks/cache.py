@@ -47,10 +47,15 @@ def _safe(name: str) -> str:
 
 
 class OutputCache:
+    @staticmethod
+    def path_for(folder: str | Path, extractor: str) -> Path:
+        """The file holding an extractor's outputs (it may not exist yet)."""
+        return Path(folder) / f"outputs-{_safe(extractor)}.sqlite"
+
     def __init__(self, folder: str | Path, extractor: str):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / f"outputs-{_safe(extractor)}.sqlite"
+        self.path = self.path_for(self.folder, extractor)
         self.db = sqlite3.connect(self.path, timeout=60)
         self.db.execute(_SCHEMA)
         self.db.commit()

@@ -70,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extractors", nargs="+", metavar="NAME",
                    help="columns (default: boilerstrip trafilatura readability)")
 
+    p = sub.add_parser("prompts", help="share of prompt-like boilerplate each extractor keeps",
+                       description="Count the left-out blocks of real pages that read as "
+                                   "prompts (donate, subscribe, sign in, comments, cookies, "
+                                   "...) and how many of them each extractor's output of a "
+                                   "run keeps.")
+    _common(p)
+    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    p.add_argument("--cache", metavar="DIR", help="output cache folder (default benchmarks/.cache)")
+    p.add_argument("--extractors", nargs="+", metavar="NAME",
+                   help="columns (default: boilerstrip trafilatura readability)")
+
     p = sub.add_parser("gate", help="CI regression gate: F1 floors on a fixed subset")
     _common(p)
     p.add_argument("--extractor", metavar="NAME|module:function",
@@ -102,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import confidence
 
         return confidence.run(args)
+    if args.command == "prompts":
+        from . import prompts
+
+        return prompts.run(args)
     from . import gate
 
     return gate.run(args)

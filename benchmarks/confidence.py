@@ -22,6 +22,7 @@ from pathlib import Path
 from boilerstrip import metrics
 
 from . import data
+from .report import read_results
 
 #: Columns shown unless ``--extractors`` names others.
 DEFAULT_EXTRACTORS = ("boilerstrip", "trafilatura", "readability")
@@ -47,6 +48,21 @@ def used_positions(ds: dict) -> list[int]:
         return list(range(len(ids)))
     held = set(ds.get("heldout", {}).get("page_ids", []))
     return [k for k, i in enumerate(ids) if i in held]
+
+
+def per_set(results: dict, command: str, compute) -> dict:
+    """``compute(label, page_ids)`` for every set of a run scored against full
+    gold text, on the pages the split covers (:func:`used_positions`); a set
+    whose folder is gone is skipped with a note on stderr.  Returns label -> result."""
+    out = {}
+    for label, ds in results["datasets"].items():
+        if "shingle" not in ds.get("metrics", []):
+            continue
+        try:
+            out[label] = compute(label, [ds["page_ids"][k] for k in used_positions(ds)])
+        except FileNotFoundError as exc:
+            print(f"{command}: skipping {label}: {exc}", file=sys.stderr)
+    return out
 
 
 def split_table(results: dict, confidence: dict[str, dict[str, float]], below: float) -> list[dict]:
@@ -100,25 +116,12 @@ def format_table(rows: list[dict], extractors: list[str], below: float) -> str:
 def run(args) -> int:
     from boilerstrip.api import UNSURE_BELOW
 
-    from .runner import DEFAULT_OUT
-
-    path = Path(args.results or DEFAULT_OUT) / "results.json"
-    try:
-        results = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"confidence: cannot read {path}: {exc}", file=sys.stderr)
+    results = read_results(args.results, "confidence")
+    if results is None:
         return 2
     root = Path(args.datasets_root) if args.datasets_root else data.default_root()
     below = UNSURE_BELOW if args.below is None else args.below
-    conf = {}
-    for label, ds in results["datasets"].items():
-        if "shingle" not in ds.get("metrics", []):
-            continue
-        try:
-            conf[label] = page_confidences(root, label,
-                                           [ds["page_ids"][k] for k in used_positions(ds)])
-        except FileNotFoundError as exc:
-            print(f"confidence: skipping {label}: {exc}", file=sys.stderr)
+    conf = per_set(results, "confidence", lambda label, ids: page_confidences(root, label, ids))
     rows = split_table(results, conf, below)
     names = set(n for r in rows for n in r["f1"])
     extractors = [n for n in (args.extractors or DEFAULT_EXTRACTORS) if n in names]

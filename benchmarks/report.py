@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import math
 from pathlib import Path
 
@@ -350,6 +351,19 @@ def update_docs(results: dict, docs_path: str | Path, results_dir: str | Path | 
     body = markdown(results, level=3)
     path.write_text(head + DOCS_MARKER + "\n\n" + intro + body, encoding="utf-8")
     return path
+
+
+def read_results(results_dir: str | Path | None, command: str) -> dict | None:
+    """A run's results.json (``results_dir`` None: the default output folder), or
+    None after telling on stderr why it cannot be read (the ``command`` names who asks)."""
+    from .runner import DEFAULT_OUT
+
+    path = Path(results_dir or DEFAULT_OUT) / JSON_NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{command}: cannot read {path}: {exc}", file=sys.stderr)
+        return None
 
 
 def rerender(results_dir: str | Path, docs_path: str | Path | None = None) -> list[Path]:

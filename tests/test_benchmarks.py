@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import (cli, confidence, data, extractors, gate, report, scoring, toy,  # noqa: E402
-                        variants)
+from benchmarks import (cli, confidence, data, extractors, gate, prompts, report,  # noqa: E402
+                        scoring, toy, variants)
 from benchmarks.cache import Entry  # noqa: E402
 from benchmarks.worker import run_one  # noqa: E402
 from boilerstrip import metrics  # noqa: E402
@@ -702,3 +702,78 @@ def test_confidence_command_on_a_fake_corpus(tmp_path, capsys):
                      "--below", "1.0"]) == 0
     assert "| dragnet | 3 | < 1.0 | 0.947 | 0.500 |" in capsys.readouterr().out
     assert cli.main(["confidence", "--results", str(tmp_path / "nowhere")]) == 2
+
+
+# --- prompt-like boilerplate kept ----------------------------------------------------
+
+APPEAL = "Support our newsroom: donate today and help keep local reporting free for every reader."
+SIGNUP = "Sign up for the morning newsletter and get the headlines in your inbox."
+
+
+def prompt_page(i: int) -> str:
+    nav = "".join(f"<li><a href='/{n.lower()}'>{n}</a></li>"
+                  for n in NAV + ["Log in", "Subscribe to our newsletter and never miss a story"])
+    return (f"<html><head><title>Story {i}</title></head><body><nav><ul>{nav}</ul></nav>"
+            f"<article><p>{PARAS[0]}</p><p>{APPEAL}</p><p>{PARAS[1]}</p>"
+            f"<p>Comments (3)</p></article><aside><p>{SIGNUP}</p></aside>"
+            f"<footer>{FOOTER}</footer></body></html>")
+
+
+def test_prompt_blocks_are_left_out_sentences_that_ask_something():
+    html = prompt_page(0).replace(
+        f"<p>{PARAS[1]}</p>", f"<p>{PARAS[1]} Readers left many comments about it.</p>")
+    gold = PARAS[0] + "\n" + PARAS[1] + " Readers left many comments about it."
+    # the nav's "Log in" and "Subscribe ..." are links, "Comments (3)" is too short, the
+    # gold paragraph that mentions comments is content: two prompts remain
+    assert prompts.prompt_blocks(html, gold) == [APPEAL, SIGNUP]
+    assert prompts.prompt_blocks(html, gold + "\n" + APPEAL) == [SIGNUP]
+    assert prompts.prompt_blocks("<p>no gold, no blocks</p>", "") == []
+    assert prompts.prompt_blocks("", "gold") == []
+
+
+def test_a_prompt_is_kept_when_its_words_follow_one_another_in_the_output():
+    assert prompts.kept(SIGNUP, "Intro.\nSign up for the morning newsletter -- and get the "
+                                "headlines in your inbox!\nMore.")
+    assert not prompts.kept(SIGNUP, SIGNUP.replace("morning", "evening"))
+    assert not prompts.kept("log in to comment", "catalog in to comments")   # token boundaries
+    assert prompts.count_kept({"a": [APPEAL, SIGNUP], "b": [SIGNUP], "c": []},
+                              {"a": APPEAL + " and more", "c": "x"}) == (3, 1)
+
+
+def test_prompts_command_on_a_fake_run(tmp_path, fake_modules, capsys):
+    root = tmp_path / "data"
+    folder = root / "dragnet"
+    (folder / "pages").mkdir(parents=True)
+    recs = []
+    for i in range(3):
+        (folder / "pages" / f"p{i}.html").write_text(prompt_page(i), encoding="utf-8")
+        recs.append({"id": f"p{i}", "url": None, "html": f"pages/p{i}.html", "split": "test",
+                     "text": PARAS[0] + "\n" + PARAS[1]})
+    (folder / "gold.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                       encoding="utf-8")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert cli.main(["run", "--datasets-root", str(root), "--out", str(out), "--cache", str(cache),
+                     "--speed-pages", "0", "--extractors", "article=fake_ex:article",
+                     "all=benchmarks.toy:keep_everything", "nothing=benchmarks.toy:nothing"]) == 0
+    capsys.readouterr()
+    base = ["prompts", "--datasets-root", str(root), "--results", str(out), "--cache", str(cache)]
+    assert cli.main(base + ["--extractors", "article", "all", "nothing", "absent"]) == 0
+    text = capsys.readouterr().out
+    # two prompts a page: the fake extractor keeps the one inside <article>
+    assert "| dragnet | 3 | 6 | 50.0% | 100.0% | 0.0% |" in text
+    assert "absent" not in text
+    # a cache without this run's outputs is reported, not read as empty outputs:
+    # an empty cache folder, or a cache of another version of the extractor
+    other = tmp_path / "other-cache"
+    other.mkdir()
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    res["extractors"]["article"]["version"] = "custom-other"
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "results.json").write_text(json.dumps(res), encoding="utf-8")
+    for argv in (base[:-1] + [str(other)], base[:4] + [str(moved)] + base[5:]):
+        assert cli.main(argv + ["--extractors", "article", "all"]) == 0
+        captured = capsys.readouterr()
+        assert "| dragnet | 3 | 6 | – |" in captured.out
+        assert "no cached outputs of article" in captured.err
+    assert cli.main(["prompts", "--results", str(tmp_path / "nowhere")]) == 2
