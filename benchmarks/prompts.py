@@ -27,9 +27,9 @@ import sys
 from pathlib import Path
 
 from . import data
-from .report import read_results
 from .cache import DEFAULT_CACHE, OutputCache
 from .confidence import DEFAULT_EXTRACTORS, per_set
+from .report import read_results
 
 #: Phrases that make a left-out block a prompt.
 PROMPT_RE = re.compile(
@@ -82,9 +82,9 @@ def count_kept(prompts: dict[str, list[str]], outputs: dict[str, str]) -> tuple[
     prompt blocks, ``outputs`` page id -> an extractor's output ('' if none)."""
     total = hits = 0
     for pid, blocks in prompts.items():
-        line = token_line(outputs.get(pid) or "")
+        output = outputs.get(pid) or ""
         total += len(blocks)
-        hits += sum(token_line(b) in line for b in blocks)
+        hits += sum(kept(b, output) for b in blocks)
     return total, hits
 
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import sys
 import math
+import sys
 from pathlib import Path
 
 OURS = "boilerstrip"
