@@ -6,8 +6,8 @@ of them.  This command counts them.  On every page with full gold text it
 finds the *prompt blocks*: blocks of the page (boilerstrip's segmentation)
 that the gold leaves out (the training labels' alignment,
 :func:`boilerstrip.labels.from_text`), that are sentence-sized
-(:data:`MIN_WORDS`-:data:`MAX_WORDS` words), mostly not link text (menus are
-another matter), and that say one of :data:`PROMPT_RE`'s phrases: donate,
+(6-80 words), mostly not link text (menus are another matter), and that say
+one of the phrases of :data:`boilerstrip.metrics.PROMPT_RE`: donate,
 support us, subscribe, newsletter, sign up or in, log in, register, join the
 discussion, comments, cookies, notifications, membership, advertising.  A
 block is *kept* by an extractor when its words occur in that order, one
@@ -26,28 +26,18 @@ import re
 import sys
 from pathlib import Path
 
+from boilerstrip import metrics
+
 from . import data
 from .cache import DEFAULT_CACHE, OutputCache
 from .confidence import DEFAULT_EXTRACTORS, per_set
 from .report import read_results
 
-#: Phrases that make a left-out block a prompt.
-PROMPT_RE = re.compile(
-    r"\b(?:donat\w*|support (?:us|our|independent|local)\b|subscri\w*|newsletters?\b"
-    r"|sign(?:ed|ing)? (?:up|in)\b|log ?in\b|register\w*|registration|join the "
-    r"(?:discussion|conversation)|comments?\b|cookies?\b|notifications?\b"
-    r"|become a member|membership|advertis\w*)", re.IGNORECASE)
-#: A prompt is a sentence or a short paragraph: fewer words is a button or a
-#: link, more is a text that happens to mention comments or cookies.
-MIN_WORDS = 6
-MAX_WORDS = 80
-#: Blocks whose text is mostly links are menus and link lists, not prompts.
-MAX_LINK_DENSITY = 0.5
 _WORD = re.compile(r"\w+")
 
 
 def prompt_blocks(html: str, gold: str) -> list[str]:
-    """The prompt blocks of a page (see the module docstring), as texts."""
+    """The prompt blocks of a page (:func:`boilerstrip.metrics.prompt_mask`), as texts."""
     from boilerstrip import labels
     from boilerstrip.parse import parse
     from boilerstrip.segment import segment
@@ -56,14 +46,8 @@ def prompt_blocks(html: str, gold: str) -> list[str]:
     blocks = segment(tree.body if tree.body is not None else tree.root)
     if not len(blocks):
         return []
-    y = labels.from_text(blocks.text, gold)
-    out = []
-    for text, links, label in zip(blocks.text, blocks.link_chars, y):
-        if label != 0 or links > MAX_LINK_DENSITY * len(text):
-            continue
-        if MIN_WORDS <= len(text.split()) <= MAX_WORDS and PROMPT_RE.search(text):
-            out.append(text)
-    return out
+    mask = metrics.prompt_mask(blocks.text, blocks.link_chars, labels.from_text(blocks.text, gold))
+    return [t for t, m in zip(blocks.text, mask) if m]
 
 
 def token_line(text: str) -> str:

@@ -9,6 +9,13 @@ Shingle metric (as used by the article-extraction-benchmark):
   FP and FN are the surpluses on each side, normalised so TP+FP+FN = 1;
 * precision is averaged over pages with non-empty output, recall over pages
   with non-empty gold, F1 is the harmonic mean of the two averages.
+
+Prompt blocks (:func:`prompt_mask`): the blocks of a page that the gold
+leaves out and that ask the reader for something in so many words -- donate,
+subscribe, sign in, comment, accept cookies.  F1 weighs every word the same,
+so it hardly sees whether an extractor keeps them; counting them does
+(``boilerstrip train`` on held-out pages, ``python -m benchmarks prompts``
+for every extractor).
 """
 from __future__ import annotations
 
@@ -189,3 +196,32 @@ def score_snippets(pred: str | None, with_: Iterable[str], without: Iterable[str
             else:
                 c.tn += 1
     return c
+
+
+#: Phrases that make a left-out block a prompt.  This list defines the
+#: category; it is not the model's lexicon (though the two overlap).
+PROMPT_RE = re.compile(
+    r"\b(?:donat\w*|support (?:us|our|independent|local)\b|subscri\w*|newsletters?\b"
+    r"|sign(?:ed|ing)? (?:up|in)\b|log ?in\b|register\w*|registration|join the "
+    r"(?:discussion|conversation)|comments?\b|cookies?\b|notifications?\b"
+    r"|become a member|membership|advertis\w*)", re.IGNORECASE)
+#: A prompt is a sentence or a short paragraph: fewer words is a button or a
+#: link, more is a text that happens to mention comments or cookies.
+PROMPT_MIN_WORDS = 6
+PROMPT_MAX_WORDS = 80
+#: Blocks whose text is mostly links are menus and link lists, not prompts.
+PROMPT_MAX_LINK_DENSITY = 0.5
+
+
+def prompt_mask(texts: Sequence[str], link_chars: Sequence[int], labels) -> np.ndarray:
+    """Which blocks are prompts: labeled boilerplate (``labels`` 0, as derived
+    from full gold text), :data:`PROMPT_MIN_WORDS`-:data:`PROMPT_MAX_WORDS`
+    words, at most :data:`PROMPT_MAX_LINK_DENSITY` of their characters in
+    links, and a :data:`PROMPT_RE` phrase."""
+    out = np.zeros(len(texts), dtype=bool)
+    for i, (text, links, label) in enumerate(zip(texts, link_chars, labels)):
+        if label != 0 or links > PROMPT_MAX_LINK_DENSITY * len(text):
+            continue
+        out[i] = (PROMPT_MIN_WORDS <= len(text.split()) <= PROMPT_MAX_WORDS
+                  and PROMPT_RE.search(text) is not None)
+    return out

@@ -110,6 +110,17 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
             f"{a['kept']} of {a['inserted']} inserted blocks ({a['kept_share']:.1%}). The "
             "benchmark sets hardly hold such blocks, so their F1 does not show this.",
         ]
+    if "prompts" in v:
+        a = v["prompts"]
+        lines += [
+            "",
+            f"Real prompts: on the {a['pages']} held-out pages with full gold text that "
+            "have any, the blocks the gold leaves out and that ask the reader to donate, "
+            "subscribe, sign in, comment, accept cookies and the like "
+            f"(`boilerstrip.metrics.prompt_mask`): {a['prompts']} blocks, of which the "
+            f"model kept {a['kept']} ({a['kept_share']:.1%}). `python -m benchmarks prompts` "
+            "counts the same for every extractor on the benchmark pages.",
+        ]
     lines += [
         "",
         "## Retrain",

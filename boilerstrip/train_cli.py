@@ -303,6 +303,20 @@ def evaluate_pages(predict, pages, threshold: float, with_std: bool = False) -> 
 APPEAL_CHECK_SEED = 12345
 
 
+def _kept_counts(predict, threshold: float, marked) -> tuple[int, int, int]:
+    """``(pages, marked blocks, kept of them)`` over ``(page, mask)`` pairs: what
+    ``predict(page) -> probs`` keeps at ``threshold`` of each page's masked blocks."""
+    from . import decode
+
+    n_pages = total = kept_n = 0
+    for page, mask in marked:
+        kept = decode.decide(predict(page), threshold, page.blocks)
+        n_pages += 1
+        total += int(mask.sum())
+        kept_n += int((kept & mask).sum())
+    return n_pages, total, kept_n
+
+
 def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED) -> dict:
     """How many in-article appeals and prompts a model keeps: into every page with
     an article run (three or more content blocks) insert synthetic fundraising
@@ -311,24 +325,20 @@ def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED
     score the page with ``predict(page) -> probs`` and count the inserted blocks
     kept.  The benchmark sets hardly contain such blocks, so their F1 cannot
     tell whether a change keeps more of them; this number can."""
-    from . import decode, features
+    from . import features
     from .augment import augment
     from .train import PageData
 
-    inserted = kept_n = n_pages = 0
-    for p in pages:
-        blocks, y, n = augment(p.blocks, p.y, p.id, seed, share=1.0)
-        if not n:
-            continue
-        # an inserted block owns an element augment() appended to the page's
-        new = np.asarray(blocks.owner) >= len(p.blocks.element_parent)
-        page = PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
-                        np.zeros(len(y)), None, p.title, p.page_type)
-        kept = decode.decide(predict(page), threshold, blocks)
-        n_pages += 1
-        inserted += int(new.sum())
-        kept_n += int((kept & new).sum())
-    return _appeal_counts(n_pages, inserted, kept_n)
+    def marked():
+        for p in pages:
+            blocks, y, n = augment(p.blocks, p.y, p.id, seed, share=1.0)
+            if n:
+                # an inserted block owns an element augment() appended to the page's
+                new = np.asarray(blocks.owner) >= len(p.blocks.element_parent)
+                yield (PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
+                                np.zeros(len(y)), None, p.title, p.page_type), new)
+
+    return _appeal_counts(*_kept_counts(predict, threshold, marked()))
 
 
 def _appeal_counts(pages: int, inserted: int, kept: int) -> dict:
@@ -340,6 +350,29 @@ def appeals_line(a: dict) -> str:
     """One line of a report: the appeal check's counts."""
     return (f"synthetic in-article appeals kept: {a['kept']}/{a['inserted']} "
             f"({a['kept_share']:.1%}) on {a['pages']} pages")
+
+
+def prompt_check(predict, pages, threshold: float) -> dict:
+    """How many of the pages' own prompts a model keeps: on every page with full
+    gold text, the blocks :func:`boilerstrip.metrics.prompt_mask` finds (left
+    out by the gold, and asking the reader to donate, subscribe, sign in,
+    comment, accept cookies, ...), and how many of them ``predict(page) ->
+    probs`` keeps.  Unlike :func:`appeal_check`'s synthetic appeals, written
+    from the same fragments as the augmentation, these are real pages' own
+    prompts in their own words."""
+    from . import metrics
+
+    masks = ((p, metrics.prompt_mask(p.blocks.text, p.blocks.link_chars, p.y))
+             for p in pages if p.gold)
+    n_pages, prompts, kept = _kept_counts(predict, threshold, ((p, m) for p, m in masks if m.any()))
+    return {"pages": n_pages, "prompts": prompts, "kept": kept,
+            "kept_share": kept / prompts if prompts else 0.0}
+
+
+def prompts_line(a: dict) -> str:
+    """One line of a report: the prompt check's counts."""
+    return (f"real prompts kept: {a['kept']}/{a['prompts']} ({a['kept_share']:.1%}) "
+            f"on {a['pages']} pages")
 
 
 def model_predictor(model):
@@ -531,6 +564,7 @@ def run(args) -> int:
         report["corpora"][c] = evaluate_pages(lambda p: probs[id(p)], hp, clf.threshold)
     report["all"] = evaluate_pages(lambda p: probs[id(p)], held, clf.threshold)
     report["appeals"] = appeal_check(clf.predict_proba, held, clf.threshold)
+    report["prompts"] = prompt_check(lambda p: probs[id(p)], held, clf.threshold)
     meta = {
         "corpora": list(corpora), "seed": seed, "holdout": holdout, "params": params,
         "corpus_weights": scale,
@@ -606,6 +640,7 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
                                               threshold, with_std=True)
     report["all"] = evaluate_pages(predict, pages, threshold, with_std=True)
     report["appeals"] = appeals = _appeal_counts(**appeals)
+    report["prompts"] = prompt_check(predict, pages, threshold)
     if report_path:
         Path(report_path).write_text(json.dumps(report, indent=2) + "\n")
     lines = [f"{k}-fold cross-validation (threshold {threshold}; F1 ± bootstrap std over pages):",
@@ -615,6 +650,7 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         lines.append(f"{c:<24} {r['pages']:>5} {r['pages_with_text']:>5} "
                      f"{r['block_accuracy']:>9.4f} {f1:>16}")
     lines.append(appeals_line(appeals))
+    lines.append(prompts_line(report["prompts"]))
     print("\n".join(lines), file=sys.stderr)
     print(json.dumps(report, indent=2))
     return 0
@@ -653,6 +689,7 @@ def _compare_bundled(held, corpora) -> dict:
         out["corpora"][c] = evaluate_pages(predict, [p for p in held if p.corpus == c], t)
     out["all"] = evaluate_pages(predict, held, t)
     out["appeals"] = appeal_check(predict, held, t)
+    out["prompts"] = prompt_check(predict, held, t)
     return out
 
 
@@ -671,12 +708,15 @@ def format_report(full: dict) -> str:
         if o is not None:
             line += f" | {o['block_accuracy']:>11.3f} {o['f1']:>6.3f}"
         lines.append(line)
-    if "appeals" in full:
-        line = appeals_line(full["appeals"])
-        if "appeals" in b:
-            ba = b["appeals"]
-            line += f" | bundled {ba['kept']}/{ba['inserted']} ({ba['kept_share']:.1%})"
-        lines.append(line)
+    # the two checks of in-article boilerplate, each next to the bundled model's
+    for key, total, line_of in (("appeals", "inserted", appeals_line),
+                                ("prompts", "prompts", prompts_line)):
+        if key in full:
+            line = line_of(full[key])
+            if key in b:
+                o = b[key]
+                line += f" | bundled {o['kept']}/{o[total]} ({o['kept_share']:.1%})"
+            lines.append(line)
     if "error" in b:
         lines.append(f"(bundled model not compared: {b['error']})")
     return "\n".join(lines)

@@ -207,3 +207,20 @@ def test_identical_text_scores_exact(text):
 def test_score_counts_equals_score_page():
     for pred, gold in ((GOLD, GOLD), ("", GOLD), (GOLD + " x y", GOLD), ("a b", "")):
         assert metrics.score_counts(shingles(pred), shingles(gold)) == score_page(pred, gold)
+
+
+def test_prompt_mask_marks_left_out_blocks_that_ask_the_reader():
+    texts = ["Support our newsroom: donate today to keep local reporting free for all.",
+             "Support our newsroom: donate today to keep local reporting free for all.",
+             "Sign in",
+             "Subscribe to our newsletter and never miss a single story again.",
+             "The council said readers had sent in hundreds of comments about the plan.",
+             "The council voted on Tuesday to rebuild the old river bridge next year.",
+             "cookies " * 90]
+    links = [0, 0, 0, 60, 0, 0, 0]
+    labels = [0, 1, 0, 0, 0, 0, 0]
+    mask = metrics.prompt_mask(texts, links, labels)
+    # a prompt left out; the same text as content; too short; mostly a link;
+    # a left-out sentence with a prompt word; no prompt word; too long
+    assert mask.tolist() == [True, False, False, False, True, False, False]
+    assert metrics.prompt_mask([], [], []).tolist() == []

@@ -301,6 +301,8 @@ def test_cross_validation_scores_every_page_once_and_writes_no_model(tmp_path, c
     assert 0.0 < rep["all"]["block_accuracy"] <= 1.0 and rep["all"]["f1_std"] >= 0.0
     assert "synthetic in-article appeals kept" in err
     assert 0 <= rep["appeals"]["kept"] <= rep["appeals"]["inserted"]
+    assert "real prompts kept" in err
+    assert rep["prompts"]["prompts"] > 0 and 0 <= rep["prompts"]["kept"] <= rep["prompts"]["prompts"]
     assert not out.exists()
     # the folds are a stable hash of corpus/id that spreads pages over all folds
     ids = [f"page-{i}" for i in range(300)]
@@ -326,6 +328,38 @@ def test_appeal_check_counts_the_inserted_blocks_kept():
     assert only_own["kept"] == 0
     # the inserted texts do not depend on the model, only on the seed
     assert train_cli.appeal_check(lambda p: np.ones(len(p.y)), pages, 0.5, seed=7)["inserted"] > 0
+
+
+def test_prompt_check_counts_the_pages_own_prompts_kept():
+    from boilerstrip import metrics
+
+    pages = [prepare_page(p, "example") for p in load_corpus(str(EXAMPLE))]
+    # full gold text only: a page labeled by snippets or block labels knows too
+    # little of what it leaves out
+    masks = {p.id: metrics.prompt_mask(p.blocks.text, p.blocks.link_chars, p.y)
+             for p in pages if p.gold}
+    with_prompts = [p for p in pages if p.id in masks and masks[p.id].any()]
+    assert len(masks) < len(pages)
+    assert with_prompts, "the example corpus needs pages with prompts"
+    n = sum(int(m.sum()) for m in masks.values())
+    keep_all = train_cli.prompt_check(lambda p: np.ones(len(p.y)), pages, 0.5)
+    assert keep_all == {"pages": len(with_prompts), "prompts": n, "kept": n, "kept_share": 1.0}
+    keep_none = train_cli.prompt_check(lambda p: np.zeros(len(p.y)), pages, 0.5)
+    assert keep_none["prompts"] == n and keep_none["kept"] == 0
+    # keeping exactly the gold keeps no prompt: a prompt is a block the gold leaves out
+    gold_only = train_cli.prompt_check(lambda p: (p.y == 1).astype(float), pages, 0.5)
+    assert gold_only["kept"] == 0
+    # keeping one prompt of one page counts one
+    first = with_prompts[0]
+    one = np.flatnonzero(masks[first.id])[0]
+    one_only = train_cli.prompt_check(
+        lambda p: (np.arange(len(p.y)) == one).astype(float) if p.id == first.id
+        else np.zeros(len(p.y)), pages, 0.5)
+    assert one_only["kept"] == 1
+    # pages without full gold text are not counted
+    for p in pages:
+        p.gold = None
+    assert train_cli.prompt_check(lambda p: np.ones(len(p.y)), pages, 0.5)["prompts"] == 0
 
 
 def test_cross_validation_never_scores_a_page_with_a_model_that_saw_it(tmp_path, monkeypatch):
@@ -440,3 +474,22 @@ def test_threshold_moves_from_the_default_only_for_a_clear_gain():
     f1[0.45] = 0.940 + 2 * THRESHOLD_MIN_GAIN
     assert pick_threshold(f1, 0.5) == 0.45
     assert pick_threshold({0.5: 0.8, 0.6: 0.8}, 0.5) == 0.5    # ties keep the default
+
+
+def test_report_shows_both_checks_next_to_the_bundled_model():
+    row = {"pages": 4, "pages_with_text": 3, "block_accuracy": 0.9, "f1": 0.8}
+    full = {"threshold": 0.5, "corpora": {"c": row}, "all": row,
+            "appeals": {"pages": 2, "inserted": 10, "kept": 1, "kept_share": 0.1},
+            "prompts": {"pages": 3, "prompts": 8, "kept": 2, "kept_share": 0.25},
+            "bundled": {"corpora": {"c": row}, "all": row,
+                        "appeals": {"pages": 2, "inserted": 10, "kept": 3, "kept_share": 0.3},
+                        "prompts": {"pages": 3, "prompts": 8, "kept": 4, "kept_share": 0.5}}}
+    lines = train_cli.format_report(full).splitlines()
+    assert lines[-2] == ("synthetic in-article appeals kept: 1/10 (10.0%) on 2 pages"
+                         " | bundled 3/10 (30.0%)")
+    assert lines[-1] == "real prompts kept: 2/8 (25.0%) on 3 pages | bundled 4/8 (50.0%)"
+    # no bundled model to compare with: the lines alone, and why
+    full["bundled"] = {"error": "ModelError: other features"}
+    lines = train_cli.format_report(full).splitlines()
+    assert lines[-2] == "real prompts kept: 2/8 (25.0%) on 3 pages"
+    assert lines[-1] == "(bundled model not compared: ModelError: other features)"
