@@ -68,7 +68,7 @@ def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.nd
     """First-stage and final probabilities of a page's blocks (features ``X``).
     Raises :class:`~boilerstrip.model.ModelError` for a model trained on other
     features than this version computes (checked once per model)."""
-    model.check_features(features.FEATURE_NAMES, decode.CONTEXT_NAMES)
+    model.check_features(features.FEATURE_NAMES, decode.CONTEXT_NAMES, features.probe_digest)
     if len(X) == 0:
         return np.zeros(0), np.zeros(0)
     p1 = model.block.predict_proba(X)

@@ -426,3 +426,72 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
             k += 1
     assert k == len(FEATURE_NAMES)
     return Xt.T
+
+
+# --- the feature probe ------------------------------------------------------------
+#
+# A model is only right for the features it was trained on.  Their names are
+# checked when a model is used, but a feature can change under the same name
+# (a word added to a lexicon, a threshold moved), and a model trained before
+# would then load and score quietly wrong.  So a model also stores a digest of
+# the feature matrix of this small page, which exercises every feature family
+# (headline, prose, a fundraising appeal, dates, a comment thread, lists, a
+# table, links, class names, another language, a hidden box), and the digest
+# is recomputed and compared before the model is used (model.check_features).
+
+PROBE_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Harbour bridge reopens after repairs | The Probe Gazette</title></head><body>
+<header class="site-header"><nav class="main-nav"><ul><li><a href="/">Home</a></li>
+<li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav></header>
+<div class="breadcrumb"><a href="/">Home</a> &gt; <a href="/news">News</a></div>
+<main><article class="post entry-content"><h1>Harbour bridge reopens after repairs</h1>
+<p class="byline">By Ada Lovegood, 12 March 2024, 10:15</p>
+<p>The harbour bridge opened to traffic again on Tuesday, eight months after a barge
+struck one of its piers. Engineers said the repairs cost 4.2 million pounds.</p>
+<p>"We were lucky nobody was hurt," said the harbour master, who watched the first
+cars cross at dawn. Traders on both banks welcomed the news!</p>
+<div class="support-box"><p>Before you go: our reporting is funded by readers like you.
+Please donate today and become a member. Sign up for our newsletter.</p></div>
+<h2>What happens next?</h2><ul><li>Night closures end on 1 April.</li>
+<li>A second inspection is due in 2025.</li></ul>
+<table><tr><th>Year</th><th>Crossings</th></tr><tr><td>2022</td><td>1,204,113</td></tr></table>
+<p lang="de">Die Brücke ist wieder offen, und der Verkehr fließt in beide Richtungen.</p>
+<figure><figcaption class="caption">Photo credit: Probe Gazette</figcaption></figure>
+</article><aside class="sidebar widget"><h3>Most read</h3><ol>
+<li><a href="/a">Council votes on ferry fares</a></li><li><a href="/b">Storm warning issued</a></li>
+</ol></aside><section id="comments" class="comments-area"><h3>2 comments</h3>
+<div class="comment"><p class="comment-author">mike_r says:</p><p>Thanks for the update,
+about time too. Reply</p></div><div class="comment"><p>I drove across it this morning
+and it felt fine. Reply</p></div></section></main>
+<div class="cookie-banner" style="display:none"><p>We use cookies.</p></div>
+<div class="share"><a href="https://x.example/share">Share on X</a> | <a href="mailto:?">Email</a></div>
+<footer id="footer"><p>&copy; 2024 The Probe Gazette. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def probe_digest() -> list[float]:
+    """The digest of :data:`PROBE_HTML`'s feature matrix that a model stores: per
+    column, the sum of the values and their sum weighted by block position (so
+    that values moving between blocks show too), rounded to 9 significant digits."""
+    return list(_probe_digest())
+
+
+def _compute_probe() -> tuple[float, ...]:
+    from .parse import page_title, parse
+    from .segment import segment
+
+    tree = parse(PROBE_HTML)
+    X = compute(segment(tree.body), page_title(tree))
+    weights = np.arange(1, len(X) + 1, dtype=np.float64)
+    cols = np.concatenate([X.sum(axis=0), weights @ X])
+    return tuple(float(f"{v:.9g}") for v in cols)
+
+
+_PROBE: tuple[float, ...] | None = None
+
+
+def _probe_digest() -> tuple[float, ...]:
+    global _PROBE
+    if _PROBE is None:
+        _PROBE = _compute_probe()
+    return _PROBE

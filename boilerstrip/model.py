@@ -12,6 +12,7 @@ Format (``format: "boilerstrip-model"``, ``version: 1``)::
      "feature_names": [...],           # stage-1 feature columns, in order
      "context_feature_names": [...],   # stage-2 columns (see decode.py)
      "threshold": 0.5,                 # default decision threshold on stage 2
+     "feature_probe": [...],           # optional: features.probe_digest() at training
      "stages": {"block": STAGE, "context": STAGE},
      "meta": {...}}                    # free-form: training data, metrics, ...
     STAGE = {"baseline": float, "n_features": int,
@@ -38,6 +39,10 @@ VERSION = 1
 MAX_MODEL_BYTES = 200 * 1024 * 1024
 #: Deepest tree we accept.
 MAX_TREE_DEPTH = 64
+#: Tolerance of the feature-probe comparison (digests are rounded to 9
+#: significant digits; math libraries may differ in the last bits).
+PROBE_RTOL = 1e-7
+PROBE_ATOL = 1e-9
 #: Rows x trees evaluated at once by :meth:`TreeEnsemble.decision_function`.
 PREDICT_CHUNK_CELLS = 1 << 18
 
@@ -179,6 +184,15 @@ class Model:
             raise ModelError(f"{source}: context stage feature count mismatch")
         if not 0.0 <= self.threshold <= 1.0:
             raise ModelError(f"{source}: threshold must be in [0, 1]")
+        probe = spec.get("feature_probe")
+        if probe is not None:
+            try:
+                probe = np.asarray(probe, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ModelError(f"{source}: feature_probe must be a list of numbers") from None
+            if probe.ndim != 1 or not np.all(np.isfinite(probe)):
+                raise ModelError(f"{source}: feature_probe must be a list of finite numbers")
+        self.feature_probe = probe
         self.meta = dict(spec.get("meta") or {})
         self.source = source
         self._checked = None   # (names, context_names) that check_features accepted
@@ -207,10 +221,14 @@ class Model:
                              "pickles are never loaded") from None
         return cls(spec, source)
 
-    def check_features(self, names, context_names=None) -> None:
+    def check_features(self, names, context_names=None, probe=None) -> None:
         """Raise :class:`ModelError` unless the model was trained on the feature
-        columns ``names`` (and context columns ``context_names``, if given).  The
-        last names that passed are remembered, so a check per page costs nothing."""
+        columns ``names`` (and context columns ``context_names``, if given) as this
+        boilerstrip computes them.  ``probe()`` returns the current digest of the
+        probe page's features (:func:`boilerstrip.features.probe_digest`); when
+        the model stores one (``feature_probe``), the two must agree, so that a
+        feature changed under the same name is caught too.  The last names that
+        passed are remembered, so a check per page costs nothing."""
         if self._checked is not None and self._checked[0] is names \
                 and self._checked[1] is context_names:
             return
@@ -219,6 +237,13 @@ class Model:
                 and list(context_names) != self.context_feature_names):
             raise ModelError(f"{self.source}: the model was trained on other features than "
                              "this boilerstrip computes; retrain it with this version")
+        if probe is not None and self.feature_probe is not None:
+            now = np.asarray(probe(), dtype=np.float64)
+            if now.shape != self.feature_probe.shape or not np.allclose(
+                    now, self.feature_probe, rtol=PROBE_RTOL, atol=PROBE_ATOL):
+                raise ModelError(f"{self.source}: the model was trained on features computed "
+                                 "differently from this boilerstrip's (same names, other "
+                                 "values on the probe page); retrain it with this version")
         self._checked = (names, context_names)
 
 

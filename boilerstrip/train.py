@@ -58,7 +58,7 @@ class _NullModel:
     block = context = _Stage()
 
     @staticmethod
-    def check_features(names, context_names=None) -> None:
+    def check_features(names, context_names=None, probe=None) -> None:
         """Any features will do: the scores are not used."""
 
 
@@ -267,6 +267,7 @@ class BlockClassifier:
             "feature_names": list(features.FEATURE_NAMES),
             "context_feature_names": list(decode.CONTEXT_NAMES),
             "threshold": float(self.threshold),
+            "feature_probe": features.probe_digest(),
             "stages": {"block": export_hgb(self.block_), "context": export_hgb(self.context_)},
             "meta": meta or {},
         }

@@ -380,9 +380,10 @@ def model_predictor(model):
     on a prepared page (what :func:`boilerstrip.clean` computes for it)."""
     from .api import score_blocks
     from .decode import CONTEXT_NAMES
-    from .features import FEATURE_NAMES
+    from .features import FEATURE_NAMES, probe_digest
 
-    model.check_features(FEATURE_NAMES, CONTEXT_NAMES)   # fail now, not at the first page
+    # fail now, not at the first page
+    model.check_features(FEATURE_NAMES, CONTEXT_NAMES, probe_digest)
     return lambda p: score_blocks(model, p.X, p.blocks)[1]
 
 

@@ -67,3 +67,56 @@ def test_bundled_model_loads_and_matches_features():
     assert m.context_feature_names == list(decode.CONTEXT_NAMES)
     assert load_model() is m                # loaded once, shared
     assert m.block.feature.flags.writeable is False
+
+
+def test_feature_probe_catches_features_changed_under_the_same_names():
+    digest = [1.0, 2.5, 3.0]
+    names = ["a", "b"]
+    m = Model(spec(feature_probe=digest))
+    m.check_features(names, None, lambda: [1.0, 2.5, 3.0 + 1e-12])   # rounding noise passes
+    other = Model(spec(feature_probe=digest))
+    with pytest.raises(ModelError, match="computed differently"):
+        other.check_features(names, None, lambda: [1.0, 2.6, 3.0])
+    with pytest.raises(ModelError, match="computed differently"):
+        Model(spec(feature_probe=digest)).check_features(names, None, lambda: [1.0, 2.5])
+    # a model without a probe (older files) is checked by names only
+    Model(spec()).check_features(names, None, lambda: [9.0])
+    # the names are checked first, and the probe cannot be malformed
+    with pytest.raises(ModelError, match="other features"):
+        Model(spec(feature_probe=digest)).check_features(["a", "c"], None, lambda: digest)
+    for bad in ("x", [1.0, float("nan")], [[1.0]], ["a"]):
+        with pytest.raises(ModelError, match="feature_probe"):
+            Model(spec(feature_probe=bad))
+
+
+def test_bundled_model_carries_the_probe_of_todays_features():
+    from boilerstrip import features
+
+    m = load_model()
+    assert m.feature_probe is not None
+    assert np.allclose(features.probe_digest(), m.feature_probe, rtol=1e-7, atol=1e-9)
+
+
+def test_clean_refuses_a_model_whose_features_changed_under_the_same_names():
+    import boilerstrip
+    from boilerstrip.model import default_model_path
+
+    # the bundled model's trees and names, with the probe of "another version"
+    bundled = json.loads(default_model_path().read_bytes())
+    bundled["feature_probe"] = [v + 1.0 for v in bundled["feature_probe"]]
+    m = Model(bundled, source="old.json")
+    with pytest.raises(ModelError, match="old.json: the model was trained on features computed"):
+        boilerstrip.clean("<p>The council voted on Tuesday to rebuild the bridge.</p>", model=m)
+
+
+def test_probe_digest_changes_when_a_lexicon_changes(monkeypatch):
+    from boilerstrip import features
+
+    before = features.probe_digest()
+    lex = dict(features._LEX)
+    lex["harbour"] = lex.get("harbour", 0) | features.T.CTA_BIT   # one more CTA word
+    monkeypatch.setattr(features, "_LEX", lex)
+    monkeypatch.setattr(features, "_PROBE", None)
+    assert features.probe_digest() != before
+    monkeypatch.undo()
+    assert features.probe_digest() == before
