@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from boilerstrip import metrics
 
 from . import data
-from .report import read_results
+from .report import md_table, read_results
 
 #: Columns shown unless ``--extractors`` names others.
 DEFAULT_EXTRACTORS = ("boilerstrip", "trafilatura", "readability")
@@ -101,16 +100,16 @@ def page_confidences(root, label: str, page_ids: list[str]) -> dict[str, float]:
 
 
 def format_table(rows: list[dict], extractors: list[str], below: float) -> str:
-    head = f"| set | pages | boilerstrip confidence | " + " | ".join(extractors) + " |"
-    lines = [head, "|---|---:|---|" + "---:|" * len(extractors)]
+    body = []
     for r in rows:
         cells = []
         for e in extractors:
             v = r["f1"].get(e)
             cells.append("–" if v is None or not r["pages"] else f"{v:.3f}")
         part = f"≥ {below}" if r["part"] == "sure" else f"< {below}"
-        lines.append(f"| {r['set']} | {r['pages']} | {part} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        body.append([r["set"], str(r["pages"]), part] + cells)
+    return md_table(["set", "pages", "boilerstrip confidence"] + list(extractors), body,
+                    left=(0, 2))
 
 
 def run(args) -> int:
@@ -119,7 +118,7 @@ def run(args) -> int:
     results = read_results(args.results, "confidence")
     if results is None:
         return 2
-    root = Path(args.datasets_root) if args.datasets_root else data.default_root()
+    root = data.root_arg(args.datasets_root)
     below = UNSURE_BELOW if args.below is None else args.below
     conf = per_set(results, "confidence", lambda label, ids: page_confidences(root, label, ids))
     rows = split_table(results, conf, below)

@@ -44,6 +44,11 @@ def default_root() -> Path:
     return bsd.datasets_root()
 
 
+def root_arg(path: str | os.PathLike | None) -> Path:
+    """The datasets folder a command was given (``--datasets-root``), or the default."""
+    return Path(path) if path else default_root()
+
+
 def discover(root: str | os.PathLike) -> list[str]:
     """Names of the dataset folders under ``root``: known sets first, then A-Z."""
     root = Path(root)

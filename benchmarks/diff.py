@@ -60,7 +60,7 @@ def _clip(s: str, width: int) -> str:
 
 
 def run(args) -> int:
-    root = Path(args.datasets_root) if args.datasets_root else data.default_root()
+    root = data.root_arg(args.datasets_root)
     try:
         page = find_page(root, args.dataset, args.page_id)
     except FileNotFoundError as exc:

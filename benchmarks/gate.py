@@ -82,7 +82,7 @@ def _floor3(x: float) -> float:
 
 
 def run(args) -> int:
-    root = Path(args.datasets_root) if args.datasets_root else data.default_root()
+    root = data.root_arg(args.datasets_root)
     baseline_path = Path(args.baseline) if args.baseline else BASELINE
     spec = args.extractor or "boilerstrip"
     ok, why = extractors.availability(spec)

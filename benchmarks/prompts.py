@@ -31,7 +31,7 @@ from boilerstrip import metrics
 from . import data
 from .cache import DEFAULT_CACHE, OutputCache
 from .confidence import DEFAULT_EXTRACTORS, per_set
-from .report import read_results
+from .report import md_table, read_results
 
 _WORD = re.compile(r"\w+")
 
@@ -107,22 +107,21 @@ def cached_outputs(cache_dir, label: str, info: dict, dataset: str, hashes: dict
 
 
 def format_table(rows: list[dict], extractors: list[str]) -> str:
-    lines = ["| set | pages | prompt blocks | " + " | ".join(extractors) + " |",
-             "|---|---:|---:|" + "---:|" * len(extractors)]
+    body = []
     for r in rows:
         cells = []
         for e in extractors:
             k = r["kept"].get(e)
             cells.append("–" if k is None or not r["blocks"] else f"{100 * k / r['blocks']:.1f}%")
-        lines.append(f"| {r['set']} | {r['pages']} | {r['blocks']} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        body.append([r["set"], str(r["pages"]), str(r["blocks"])] + cells)
+    return md_table(["set", "pages", "prompt blocks"] + list(extractors), body)
 
 
 def run(args) -> int:
     results = read_results(args.results, "prompts")
     if results is None:
         return 2
-    root = Path(args.datasets_root) if args.datasets_root else data.default_root()
+    root = data.root_arg(args.datasets_root)
     cache_dir = Path(args.cache) if args.cache else DEFAULT_CACHE
     names = [n for n in (args.extractors or DEFAULT_EXTRACTORS) if n in results["extractors"]]
     rows = []

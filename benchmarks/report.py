@@ -78,9 +78,10 @@ def plot_y(summary: dict) -> tuple[str, str]:
 
 # --- markdown ----------------------------------------------------------------
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def md_table(header: list[str], rows: list[list[str]], left: tuple[int, ...] = (0,)) -> str:
+    """A Markdown table; the columns in ``left`` are left-aligned, the others right."""
     lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+             "|" + "|".join("---" if i in left else "---:" for i in range(len(header))) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
 
@@ -128,7 +129,7 @@ def results_table(res: dict, metrics: list[str]) -> str:
         row += [str(st.get("empty", 0)), str(st.get("error", 0) + st.get("missing", 0)),
                 str(st.get("timeout", 0))]
         rows.append(row)
-    return _table(header, rows)
+    return md_table(header, rows)
 
 
 def summary_tables(results: dict) -> str:
@@ -158,7 +159,7 @@ def summary_tables(results: dict) -> str:
                           for n, d in results["datasets"].items())
         parts.append("### Accuracy\n\nPages per set: " + pages + ". Sets marked held-out are "
                      "scored on the pages held out from boilerstrip's training only."
-                     "\n\n" + _table(header, rows))
+                     "\n\n" + md_table(header, rows))
     sp = results.get("speed") or {}
     meta = results["meta"].get("speed", {})
     if sp and not meta.get("skipped"):
@@ -184,7 +185,7 @@ def summary_tables(results: dict) -> str:
             "the elapsed time. Peak RSS is the process's VmHWM, "
             "which includes the decoded pages; *over pages* is peak RSS minus the RSS once "
             "the pages were loaded, before the extractor was imported.\n\n"
-            + _table(["extractor", "pages", "median ms", "p95 ms", "mean ms", "pages/s",
+            + md_table(["extractor", "pages", "median ms", "p95 ms", "mean ms", "pages/s",
                       "wall median ms", "peak RSS MB", "over pages MB", "median ÷ boilerstrip",
                       "errors", "timeouts"], rows))
     return "\n\n".join(parts)
@@ -195,7 +196,7 @@ def extractor_table(results: dict) -> str:
     for n, i in results["extractors"].items():
         status = "ok" if i["status"] == "ok" else f"{i['status']}: {i.get('reason')}"
         rows.append([_name(n), i.get("version") or "–", i.get("note") or "–", status])
-    return _table(["extractor", "version", "settings", "status"], rows)
+    return md_table(["extractor", "version", "settings", "status"], rows)
 
 
 def _timing(m: dict) -> str:

@@ -152,7 +152,7 @@ def run_workers(workers_args: list[tuple], jobs: int) -> dict:
 
 def run(args) -> int:
     t_start = time.time()
-    root = Path(args.datasets_root) if args.datasets_root else data.default_root()
+    root = data.root_arg(args.datasets_root)
     names = list(args.datasets) if args.datasets else data.discover(root)
     if not names:
         log(f"error: no datasets (folders with gold.jsonl) under {root}")

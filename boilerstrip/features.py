@@ -469,11 +469,17 @@ and it felt fine. Reply</p></div></section></main>
 </body></html>"""
 
 
+_PROBE: tuple[float, ...] | None = None   # the digest, computed once per process
+
+
 def probe_digest() -> list[float]:
     """The digest of :data:`PROBE_HTML`'s feature matrix that a model stores: per
     column, the sum of the values and their sum weighted by block position (so
     that values moving between blocks show too), rounded to 9 significant digits."""
-    return list(_probe_digest())
+    global _PROBE
+    if _PROBE is None:
+        _PROBE = _compute_probe()
+    return list(_PROBE)
 
 
 def _compute_probe() -> tuple[float, ...]:
@@ -485,13 +491,3 @@ def _compute_probe() -> tuple[float, ...]:
     weights = np.arange(1, len(X) + 1, dtype=np.float64)
     cols = np.concatenate([X.sum(axis=0), weights @ X])
     return tuple(float(f"{v:.9g}") for v in cols)
-
-
-_PROBE: tuple[float, ...] | None = None
-
-
-def _probe_digest() -> tuple[float, ...]:
-    global _PROBE
-    if _PROBE is None:
-        _PROBE = _compute_probe()
-    return _PROBE

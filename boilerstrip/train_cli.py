@@ -338,12 +338,13 @@ def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED
                 yield (PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
                                 np.zeros(len(y)), None, p.title, p.page_type), new)
 
-    return _appeal_counts(*_kept_counts(predict, threshold, marked()))
+    return _counts("inserted", *_kept_counts(predict, threshold, marked()))
 
 
-def _appeal_counts(pages: int, inserted: int, kept: int) -> dict:
-    return {"pages": pages, "inserted": inserted, "kept": kept,
-            "kept_share": kept / inserted if inserted else 0.0}
+def _counts(total_key: str, pages: int, total: int, kept: int) -> dict:
+    """A check's report entry: pages, blocks counted (under ``total_key``), kept, share."""
+    return {"pages": pages, total_key: total, "kept": kept,
+            "kept_share": kept / total if total else 0.0}
 
 
 def appeals_line(a: dict) -> str:
@@ -364,9 +365,8 @@ def prompt_check(predict, pages, threshold: float) -> dict:
 
     masks = ((p, metrics.prompt_mask(p.blocks.text, p.blocks.link_chars, p.y))
              for p in pages if p.gold)
-    n_pages, prompts, kept = _kept_counts(predict, threshold, ((p, m) for p, m in masks if m.any()))
-    return {"pages": n_pages, "prompts": prompts, "kept": kept,
-            "kept_share": kept / prompts if prompts else 0.0}
+    return _counts("prompts", *_kept_counts(predict, threshold,
+                                            ((p, m) for p, m in masks if m.any())))
 
 
 def prompts_line(a: dict) -> str:
@@ -640,7 +640,8 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         report["corpora"][c] = evaluate_pages(predict, [p for p in pages if p.corpus == c],
                                               threshold, with_std=True)
     report["all"] = evaluate_pages(predict, pages, threshold, with_std=True)
-    report["appeals"] = appeals = _appeal_counts(**appeals)
+    report["appeals"] = appeals = _counts("inserted", appeals["pages"], appeals["inserted"],
+                                          appeals["kept"])
     report["prompts"] = prompt_check(predict, pages, threshold)
     if report_path:
         Path(report_path).write_text(json.dumps(report, indent=2) + "\n")
