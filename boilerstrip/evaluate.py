@@ -61,7 +61,7 @@ def output_text(pd, kept: np.ndarray) -> str:
     from .api import find_headline
     from .render import body_text
 
-    return body_text(pd.blocks, kept, find_headline(pd.X))
+    return body_text(pd.blocks, kept, find_headline(pd.X, pd.blocks.tag))
 
 
 def score_prepared(corpus: str, items, predict, threshold: float) -> CorpusScore:

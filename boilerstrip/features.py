@@ -54,7 +54,9 @@ MISSING = -1.0
 SEPARATOR = "\n\n"
 #: A heading is the headline when it shares this much with the page title ...
 HEADLINE_OVERLAP = 0.5
-#: ... and lies in this first share of the page's blocks.
+#: ... and lies in this first share of the page's blocks (the window of the
+#: headline features; the output's headline is looked for in the whole page,
+#: see ``api.find_headline``).
 HEADLINE_SEARCH = 0.6
 
 #: Character classes, one bit each in :data:`_CLASS_TABLE`.
@@ -156,12 +158,13 @@ def _bits(masks: list[int], n_bits: int) -> np.ndarray:
     return bits[:, :n_bits].astype(np.float64)
 
 
-def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool) -> int | None:
-    """Index of the headline block: the h1-h3 in the first part of the page that
-    matches the title best (``overlap``: the ``title_overlap`` column), or the
-    first ``<h1>`` when none does."""
+def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool,
+                   search: float = HEADLINE_SEARCH) -> int | None:
+    """Index of the headline block: the h1-h3 in the first ``search`` share of
+    the page that matches the title best (``overlap``: the ``title_overlap``
+    column), or the first ``<h1>`` there when none does."""
     n = len(tags)
-    limit = min(n, max(1, int(n * HEADLINE_SEARCH)))
+    limit = min(n, max(1, int(n * search)))
     best, best_i = HEADLINE_OVERLAP, None
     if has_title:
         for i in range(limit):

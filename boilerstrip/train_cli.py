@@ -287,7 +287,7 @@ def evaluate_pages(predict, pages, threshold: float, with_std: bool = False) -> 
         correct += float((p.w * (kept == (p.y == 1)))[known].sum())
         total += float(p.w[known].sum())
         if p.gold:
-            text = body_text(p.blocks, kept, find_headline(p.X))
+            text = body_text(p.blocks, kept, find_headline(p.X, p.blocks.tag))
             scores.append(metrics.score_page(text, p.gold))
     agg = metrics.aggregate(scores)
     out = {"block_accuracy": correct / total if total else 0.0,

@@ -54,6 +54,31 @@ def test_output_formats(fixture_html):
     assert any(b["headline"] for b in data["blocks"])
 
 
+def _blog_page() -> str:
+    """A blog whose site name is the <h1> and whose menu and archive come
+    before the post: its title heading lies past the first 60% of the blocks."""
+    menu = "".join(f"<li><a href='/c{i}'>Category {i}</a></li>" for i in range(30))
+    return ("<html><head><title>Ferry timetable changes | Harbour Notes</title></head><body>"
+            f"<header><h1>Harbour Notes</h1></header><ul class='menu'>{menu}</ul>"
+            "<div class='post'><h2>Ferry timetable changes</h2>"
+            "<p>The harbour ferry will leave twenty minutes earlier on weekdays from "
+            "next month, the operator said on Monday, to meet the first train.</p>"
+            "<p>Weekend sailings stay as they are, and the late boat on Fridays keeps "
+            "its eleven o'clock departure through the summer season.</p></div></body></html>")
+
+
+def test_headline_is_found_past_a_long_menu():
+    html = _blog_page()
+    md = clean(html, output="markdown")
+    assert md.startswith("# Ferry timetable changes\n"), md
+    text = clean(html)
+    assert "The harbour ferry will leave" in text
+    assert "Ferry timetable changes" not in text
+    data = json.loads(clean(html, output="json"))
+    heads = [b["text"] for b in data["blocks"] if b["headline"]]
+    assert heads == ["Ferry timetable changes"]
+
+
 def test_threshold_is_the_one_knob(fixture_html):
     loose = clean(fixture_html, threshold=0.0).splitlines()
     strict = clean(fixture_html, threshold=1.0)

@@ -141,8 +141,13 @@ def test_headline_index_prefers_title_match_then_first_h1():
     tags = ["h1", "p", "h2", "p", "p"]
     assert features.headline_index(tags, np.array([0.2, 0, 0.9, 0, 0]), True) == 2
     assert features.headline_index(tags, np.array([0.2, 0, 0.4, 0, 0]), True) == 0
-    # only the first HEADLINE_SEARCH share of the blocks is searched
+    # only the first HEADLINE_SEARCH share of the blocks is searched, unless
+    # told to search further
+    late = ["h1", "p", "p", "p", "h2"]
     assert features.headline_index(["p", "p", "p", "p", "h1"], np.zeros(5), False) is None
+    assert features.headline_index(["p", "p", "p", "p", "h1"], np.zeros(5), False, search=1.0) == 4
+    assert features.headline_index(late, np.array([0.3, 0, 0, 0, 0.9]), True) == 0
+    assert features.headline_index(late, np.array([0.3, 0, 0, 0, 0.9]), True, search=1.0) == 4
 
 
 def test_reach_counts_levels_to_the_nearest_marked_container():
