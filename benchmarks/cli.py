@@ -1,4 +1,4 @@
-"""``python -m benchmarks {run,report,diff,confidence,gate} ...`` (see docs/benchmarks.md)."""
+"""``python -m benchmarks {run,report,diff,confidence,prompts,headlines,gate} ...`` (see docs/benchmarks.md)."""
 from __future__ import annotations
 
 import argparse
@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extractors", nargs="+", metavar="NAME",
                    help="columns (default: boilerstrip trafilatura readability)")
 
+    p = sub.add_parser("headlines", help="how often boilerstrip's headline is the page's own",
+                       description="On the pages of a run whose gold names the headline, "
+                                   "check the block boilerstrip calls the headline.")
+    _common(p)
+    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+
     p = sub.add_parser("gate", help="CI regression gate: F1 floors on a fixed subset")
     _common(p)
     p.add_argument("--extractor", metavar="NAME|module:function",
@@ -117,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import prompts
 
         return prompts.run(args)
+    if args.command == "headlines":
+        from . import headlines
+
+        return headlines.run(args)
     from . import gate
 
     return gate.run(args)

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import (cli, confidence, data, extractors, gate, prompts, report,  # noqa: E402
-                        scoring, toy, variants)
+from benchmarks import (cli, confidence, data, extractors, gate, headlines, prompts,  # noqa: E402
+                        report, scoring, toy, variants)
 from benchmarks.cache import Entry  # noqa: E402
 from benchmarks.worker import run_one  # noqa: E402
 from boilerstrip import metrics  # noqa: E402
@@ -777,3 +777,57 @@ def test_prompts_command_on_a_fake_run(tmp_path, fake_modules, capsys):
         assert "| dragnet | 3 | 6 | – |" in captured.out
         assert "no cached outputs of article" in captured.err
     assert cli.main(["prompts", "--results", str(tmp_path / "nowhere")]) == 2
+
+
+# --- headlines -------------------------------------------------------------------
+
+def blog_page(i: int, menu_items: int) -> str:
+    """The site's name is the <h1>; the post's own heading comes after a menu of
+    ``menu_items`` entries (past the features' window when the menu is long)."""
+    menu = "".join(f"<li><a href='/c{k}'>Category {k}</a></li>" for k in range(menu_items))
+    return (f"<html><head><title>Bridge story {i} | The Gazette</title></head><body>"
+            f"<h1>The Gazette</h1><ul>{menu}</ul><h2>Bridge story {i}</h2>"
+            f"<p>{PARAS[0]}</p><p>{PARAS[1]}</p></body></html>")
+
+
+def test_same_heading_needs_most_words_on_both_sides():
+    assert headlines.same_heading("Bridge story 4", "bridge STORY 4!")
+    assert headlines.same_heading("Council votes to rebuild the old bridge",
+                                  "Council votes to rebuild old bridge")
+    assert not headlines.same_heading("The Gazette", "Bridge story 4 | The Gazette")
+    assert not headlines.same_heading("Bridge story 4 and much more besides", "Bridge story 4")
+    assert not headlines.same_heading("", "Bridge story 4")
+
+
+def test_page_check_output_headline_searches_past_the_feature_window():
+    assert headlines.page_check(blog_page(1, 0), "Bridge story 1") == (True, True, True)
+    # a long menu pushes the post's heading out of the features' window:
+    # they fall back to the site's <h1>, the output finds the heading
+    assert headlines.page_check(blog_page(1, 40), "Bridge story 1") == (True, True, False)
+    assert headlines.page_check(blog_page(1, 0), "A title no block has") == (False, False, False)
+    assert headlines.page_check("", "Bridge story 1") == (False, False, False)
+
+
+def test_headlines_command_on_a_fake_run(tmp_path, capsys):
+    root = tmp_path / "data"
+    folder = root / "l3s_gn1"
+    (folder / "pages").mkdir(parents=True)
+    recs = []
+    for i, items in enumerate((0, 40, 40, 0)):
+        (folder / "pages" / f"p{i}.html").write_text(blog_page(i, items), encoding="utf-8")
+        title = "No such heading" if i == 3 else f"Bridge story {i}"
+        recs.append({"id": f"p{i}", "url": None, "html": f"pages/p{i}.html",
+                     "text": PARAS[0] + "\n" + PARAS[1], "title": title})
+    recs.append({"id": "p4", "url": None, "html": "pages/p0.html", "text": PARAS[0]})
+    (folder / "gold.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                       encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["run", "--datasets-root", str(root), "--out", str(out), "--cache",
+                     str(tmp_path / "cache"), "--speed-pages", "0",
+                     "--extractors", "nothing=benchmarks.toy:nothing"]) == 0
+    capsys.readouterr()
+    assert cli.main(["headlines", "--datasets-root", str(root), "--results", str(out)]) == 0
+    # 4 titled pages (p4 has no title), 3 with the title in a block; the output
+    # finds all 3, the features' window only the one with the short menu
+    assert "| l3s_gn1 | 4 | 3 | 100.0% | 33.3% |" in capsys.readouterr().out
+    assert cli.main(["headlines", "--results", str(tmp_path / "nowhere")]) == 2
