@@ -49,13 +49,14 @@ def used_positions(ds: dict) -> list[int]:
     return [k for k, i in enumerate(ids) if i in held]
 
 
-def per_set(results: dict, command: str, compute) -> dict:
-    """``compute(label, page_ids)`` for every set of a run scored against full
-    gold text, on the pages the split covers (:func:`used_positions`); a set
-    whose folder is gone is skipped with a note on stderr.  Returns label -> result."""
+def per_set(results: dict, command: str, compute, full_gold: bool = True) -> dict:
+    """``compute(label, page_ids)`` for every set of a run (with ``full_gold``,
+    only those scored against full gold text), on the pages the split covers
+    (:func:`used_positions`); a set whose folder is gone is skipped with a note
+    on stderr.  Returns label -> result."""
     out = {}
     for label, ds in results["datasets"].items():
-        if "shingle" not in ds.get("metrics", []):
+        if full_gold and "shingle" not in ds.get("metrics", []):
             continue
         try:
             out[label] = compute(label, [ds["page_ids"][k] for k in used_positions(ds)])
