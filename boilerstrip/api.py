@@ -21,6 +21,15 @@ OUTPUT_FORMATS = ("text", "markdown", "html", "json")
 #: Input larger than this (in bytes, or characters for ``str``) is cut to it.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 _TITLE_OVERLAP = features.FEATURE_NAMES.index("title_overlap")
+_LOG_WORDS = features.FEATURE_NAMES.index("log_words")
+_LINK_DENSITY = features.FEATURE_NAMES.index("link_density")
+#: A headline set in a block that is no h1-h3 (a ``div``, a table cell, a
+#: ``p``) is taken only when the block is nearly the title itself (this much
+#: overlap both ways), short and mostly not link text.
+TITLE_BLOCK_OVERLAP = 0.8
+TITLE_BLOCK_MAX_WORDS = 30
+TITLE_BLOCK_MAX_LINKS = 0.5
+_HEADING_TAGS = frozenset(("h1", "h2", "h3"))
 #: Below this much text, a page that hides its content in ``<noscript>`` (many
 #: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
 NOSCRIPT_FALLBACK_CHARS = 200
@@ -92,17 +101,22 @@ def find_headline(X: np.ndarray, tags: list[str]) -> int | None:
     """Index of the headline block (the one the text output leaves out and the
     other outputs print as the headline), or ``None``.
 
-    It is :func:`features.headline_index` over the *whole* page.  The headline
-    features look only in the first 60% of the blocks (the window the bundled
-    model was trained with), which misses the post title of a blog whose
-    menus and sidebar come first; then the first ``<h1>``, often the site's
-    name, was taken for it.  On the training pages with a gold title, the
-    whole-page search finds the right block on 91% of WCXB's pages instead of
-    85%, and on 91% of trafilatura's instead of 75%."""
+    It is :func:`features.headline_index` over the *whole* page, with one more
+    step: when no ``h1``-``h3`` matches the title, a short block of another tag
+    that is nearly the title (:data:`TITLE_BLOCK_OVERLAP`) is taken before the
+    first ``<h1>``.  The headline features look only at headings in the first
+    60% of the blocks (the window the bundled model was trained with), which
+    misses the post title of a blog whose menus come first, and then takes
+    the first ``<h1>``, often the site's name.  `python -m benchmarks
+    headlines` measures both rules."""
     if len(X) == 0:
         return None
+    others = ((X[:, _LOG_WORDS] <= np.log1p(TITLE_BLOCK_MAX_WORDS))
+              & (X[:, _LINK_DENSITY] < TITLE_BLOCK_MAX_LINKS)
+              & ~np.fromiter(map(_HEADING_TAGS.__contains__, tags), dtype=bool, count=len(tags)))
     # without a title the overlap column is zero: the first <h1> is taken
-    return features.headline_index(tags, X[:, _TITLE_OVERLAP], True, search=1.0)
+    return features.headline_index(tags, X[:, _TITLE_OVERLAP], True, search=1.0,
+                                   others=others, others_overlap=TITLE_BLOCK_OVERLAP)
 
 
 def _check_args(html, output, threshold, max_bytes):

@@ -159,10 +159,13 @@ def _bits(masks: list[int], n_bits: int) -> np.ndarray:
 
 
 def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool,
-                   search: float = HEADLINE_SEARCH) -> int | None:
+                   search: float = HEADLINE_SEARCH, others=None,
+                   others_overlap: float = 1.0) -> int | None:
     """Index of the headline block: the h1-h3 in the first ``search`` share of
     the page that matches the title best (``overlap``: the ``title_overlap``
-    column), or the first ``<h1>`` there when none does."""
+    column); else, if ``others`` (booleans per block) marks other candidates,
+    the one of them that matches it best above ``others_overlap``; else the
+    first ``<h1>`` there."""
     n = len(tags)
     limit = min(n, max(1, int(n * search)))
     best, best_i = HEADLINE_OVERLAP, None
@@ -172,6 +175,11 @@ def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool,
                 best, best_i = overlap[i], i
         if best_i is not None:
             return best_i
+        if others is not None:
+            cand = np.flatnonzero(np.asarray(others[:limit], dtype=bool)
+                                  & (overlap[:limit] > others_overlap))
+            if cand.size:
+                return int(cand[np.argmax(overlap[cand])])
     for i in range(limit):
         if tags[i] == "h1":
             return i

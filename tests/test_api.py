@@ -79,6 +79,31 @@ def test_headline_is_found_past_a_long_menu():
     assert heads == ["Ferry timetable changes"]
 
 
+def test_headline_in_a_block_that_is_no_heading():
+    story = ("<p>The harbour ferry will leave twenty minutes earlier on weekdays from next "
+             "month, the operator said on Monday, to meet the first train into the city.</p>"
+             "<p>Weekend sailings stay as they are, and the late boat on Fridays keeps its "
+             "eleven o'clock departure through the summer season.</p>")
+    page = ("<html><head><title>Ferry timetable changes</title></head><body>"
+            "<table><tr><td class='nav'><a href='/'>Home</a></td></tr>"
+            "<tr><td><b>Ferry timetable changes</b></td></tr>"
+            f"<tr><td>{story}</td></tr></table></body></html>")
+    assert clean(page, output="markdown").startswith("# Ferry timetable changes\n")
+    data = json.loads(clean(page, output="json"))
+    assert [b["text"] for b in data["blocks"] if b["headline"]] == ["Ferry timetable changes"]
+    # the headline stays out of the text even when every block is kept
+    everything = clean(page, threshold=0.0)
+    assert "Home" in everything and "Ferry timetable changes" not in everything
+    # a link that repeats the title is no headline, nor is a longer block that
+    # merely holds the title's words: then the <title> is printed
+    for block in ("<p><a href='/ferry'>Ferry timetable changes</a></p>",
+                  "<p>Ferry timetable changes are coming, and riders should check the new "
+                  "times before they travel next week.</p>"):
+        other = page.replace("<b>Ferry timetable changes</b>", block)
+        data = json.loads(clean(other, output="json"))
+        assert not any(b["headline"] for b in data["blocks"]), block
+
+
 def test_threshold_is_the_one_knob(fixture_html):
     loose = clean(fixture_html, threshold=0.0).splitlines()
     strict = clean(fixture_html, threshold=1.0)

@@ -148,6 +148,18 @@ def test_headline_index_prefers_title_match_then_first_h1():
     assert features.headline_index(["p", "p", "p", "p", "h1"], np.zeros(5), False, search=1.0) == 4
     assert features.headline_index(late, np.array([0.3, 0, 0, 0, 0.9]), True) == 0
     assert features.headline_index(late, np.array([0.3, 0, 0, 0, 0.9]), True, search=1.0) == 4
+    # other candidate blocks count only when no heading matches, and only above
+    # their own overlap floor; the first <h1> comes after them
+    tags = ["h1", "div", "p", "div"]
+    ov = np.array([0.3, 0.85, 0, 0.95])
+    others = np.array([False, True, True, True])
+    assert features.headline_index(tags, ov, True) == 0
+    assert features.headline_index(tags, ov, True, search=1.0, others=others,
+                                   others_overlap=0.8) == 3
+    assert features.headline_index(tags, ov, True, search=1.0, others=others,
+                                   others_overlap=0.96) == 0
+    assert features.headline_index(["h2", "div"], np.array([0.9, 1.0]), True, search=1.0,
+                                   others=np.array([False, True]), others_overlap=0.8) == 0
 
 
 def test_reach_counts_levels_to_the_nearest_marked_container():
