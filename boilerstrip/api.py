@@ -24,12 +24,11 @@ _TITLE_OVERLAP = features.FEATURE_NAMES.index("title_overlap")
 _LOG_WORDS = features.FEATURE_NAMES.index("log_words")
 _LINK_DENSITY = features.FEATURE_NAMES.index("link_density")
 #: A headline set in a block that is no h1-h3 (a ``div``, a table cell, a
-#: ``p``) is taken only when the block is nearly the title itself (this much
-#: overlap both ways), short and mostly not link text.
+#: ``p``) is taken only when the block is nearly the title itself (more than
+#: this much overlap both ways), short and mostly not link text.
 TITLE_BLOCK_OVERLAP = 0.8
 TITLE_BLOCK_MAX_WORDS = 30
 TITLE_BLOCK_MAX_LINKS = 0.5
-_HEADING_TAGS = frozenset(("h1", "h2", "h3"))
 #: Below this much text, a page that hides its content in ``<noscript>`` (many
 #: JavaScript front-ends do) is parsed again with ``<noscript>`` read as ``<div>``.
 NOSCRIPT_FALLBACK_CHARS = 200
@@ -113,7 +112,7 @@ def find_headline(X: np.ndarray, tags: list[str]) -> int | None:
         return None
     others = ((X[:, _LOG_WORDS] <= np.log1p(TITLE_BLOCK_MAX_WORDS))
               & (X[:, _LINK_DENSITY] < TITLE_BLOCK_MAX_LINKS)
-              & ~np.fromiter(map(_HEADING_TAGS.__contains__, tags), dtype=bool, count=len(tags)))
+              & ~np.fromiter(map(features.HEADLINE_TAGS.__contains__, tags), dtype=bool, count=len(tags)))
     # without a title the overlap column is zero: the first <h1> is taken
     return features.headline_index(tags, X[:, _TITLE_OVERLAP], True, search=1.0,
                                    others=others, others_overlap=TITLE_BLOCK_OVERLAP)

@@ -52,6 +52,8 @@ NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 MISSING = -1.0
 #: Joins block texts into one page string (never occurs inside a block).
 SEPARATOR = "\n\n"
+#: Tags a headline may have (``api.find_headline`` also looks at other blocks).
+HEADLINE_TAGS = frozenset(("h1", "h2", "h3"))
 #: A heading is the headline when it shares this much with the page title ...
 HEADLINE_OVERLAP = 0.5
 #: ... and lies in this first share of the page's blocks (the window of the
@@ -171,7 +173,7 @@ def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool,
     best, best_i = HEADLINE_OVERLAP, None
     if has_title:
         for i in range(limit):
-            if tags[i] in ("h1", "h2", "h3") and overlap[i] > best:
+            if tags[i] in HEADLINE_TAGS and overlap[i] > best:
                 best, best_i = overlap[i], i
         if best_i is not None:
             return best_i
