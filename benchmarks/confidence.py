@@ -21,7 +21,7 @@ import sys
 from boilerstrip import metrics
 
 from . import data
-from .report import md_table, read_results
+from .report import extractor_cells, md_table, read_results
 
 #: Columns shown unless ``--extractors`` names others.
 DEFAULT_EXTRACTORS = ("boilerstrip", "trafilatura", "readability")
@@ -103,10 +103,7 @@ def page_confidences(root, label: str, page_ids: list[str]) -> dict[str, float]:
 def format_table(rows: list[dict], extractors: list[str], below: float) -> str:
     body = []
     for r in rows:
-        cells = []
-        for e in extractors:
-            v = r["f1"].get(e)
-            cells.append("–" if v is None or not r["pages"] else f"{v:.3f}")
+        cells = extractor_cells(r["f1"] if r["pages"] else {}, extractors, "{:.3f}".format)
         part = f"≥ {below}" if r["part"] == "sure" else f"< {below}"
         body.append([r["set"], str(r["pages"]), part] + cells)
     return md_table(["set", "pages", "boilerstrip confidence"] + list(extractors), body,

@@ -24,7 +24,7 @@ import re
 
 from . import data
 from .confidence import per_set
-from .report import md_table, read_results
+from .report import md_table, read_results, share_cell
 
 #: Share of its distinct words each side must share with the other to match.
 TITLE_MATCH = 0.7
@@ -79,11 +79,9 @@ def set_counts(root, label: str, page_ids: list[str]) -> dict:
 
 
 def format_table(rows: list[dict]) -> str:
-    def pct(k, n):
-        return f"{100 * k / n:.1f}%" if n else "–"
-
-    body = [[r["set"], str(r["titled"]), str(r["findable"]), pct(r["output"], r["findable"]),
-             pct(r["window"], r["findable"])] for r in rows]
+    body = [[r["set"], str(r["titled"]), str(r["findable"]),
+             share_cell(r["output"], r["findable"]), share_cell(r["window"], r["findable"])]
+            for r in rows]
     return md_table(["set", "pages with a title", "title in a block", "output's headline right",
                      "features' headline right"], body)
 

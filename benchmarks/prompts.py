@@ -31,7 +31,7 @@ from boilerstrip import metrics
 from . import data
 from .cache import DEFAULT_CACHE, OutputCache
 from .confidence import DEFAULT_EXTRACTORS, per_set
-from .report import md_table, read_results
+from .report import extractor_cells, md_table, read_results, share_cell
 
 _WORD = re.compile(r"\w+")
 
@@ -109,10 +109,7 @@ def cached_outputs(cache_dir, label: str, info: dict, dataset: str, hashes: dict
 def format_table(rows: list[dict], extractors: list[str]) -> str:
     body = []
     for r in rows:
-        cells = []
-        for e in extractors:
-            k = r["kept"].get(e)
-            cells.append("–" if k is None or not r["blocks"] else f"{100 * k / r['blocks']:.1f}%")
+        cells = extractor_cells(r["kept"], extractors, lambda k: share_cell(k, r["blocks"]))
         body.append([r["set"], str(r["pages"]), str(r["blocks"])] + cells)
     return md_table(["set", "pages", "prompt blocks"] + list(extractors), body)
 

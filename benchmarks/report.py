@@ -86,6 +86,16 @@ def md_table(header: list[str], rows: list[list[str]], left: tuple[int, ...] = (
     return "\n".join(lines)
 
 
+def extractor_cells(values: dict, extractors, fmt) -> list[str]:
+    """One table cell per extractor: ``fmt(value)``, or "–" where it has none."""
+    return ["–" if values.get(e) is None else fmt(values[e]) for e in extractors]
+
+
+def share_cell(part: int, whole: int) -> str:
+    """A percentage cell (one decimal), "–" when there is nothing to count."""
+    return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
 def dataset_table(name: str, d: dict) -> str:
     split = d["split"]
     head = (f"### {name}\n\n{d['pages']} pages (split `{split}`: {d['available']} pages"

@@ -110,12 +110,14 @@ def find_headline(X: np.ndarray, tags: list[str]) -> int | None:
     headlines` measures both rules."""
     if len(X) == 0:
         return None
-    others = ((X[:, _LOG_WORDS] <= np.log1p(TITLE_BLOCK_MAX_WORDS))
-              & (X[:, _LINK_DENSITY] < TITLE_BLOCK_MAX_LINKS)
-              & ~np.fromiter(map(features.HEADLINE_TAGS.__contains__, tags), dtype=bool, count=len(tags)))
+
+    def short_plain(idx):   # asked only about the few blocks that nearly are the title
+        return ((X[idx, _LOG_WORDS] <= np.log1p(TITLE_BLOCK_MAX_WORDS))
+                & (X[idx, _LINK_DENSITY] < TITLE_BLOCK_MAX_LINKS))
+
     # without a title the overlap column is zero: the first <h1> is taken
     return features.headline_index(tags, X[:, _TITLE_OVERLAP], True, search=1.0,
-                                   others=others, others_overlap=TITLE_BLOCK_OVERLAP)
+                                   others=short_plain, others_overlap=TITLE_BLOCK_OVERLAP)
 
 
 def _check_args(html, output, threshold, max_bytes):

@@ -165,9 +165,11 @@ def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool,
                    others_overlap: float = 1.0) -> int | None:
     """Index of the headline block: the h1-h3 in the first ``search`` share of
     the page that matches the title best (``overlap``: the ``title_overlap``
-    column); else, if ``others`` (booleans per block) marks other candidates,
-    the one of them that matches it best above ``others_overlap``; else the
-    first ``<h1>`` there."""
+    column); else, if ``others`` is given, the block that matches it best
+    above ``others_overlap`` among those ``others(indices)`` (booleans) accepts
+    -- asked only about blocks above that overlap, and only when no heading
+    matched (so none of them is an h1-h3 when ``others_overlap`` is at least
+    :data:`HEADLINE_OVERLAP`); else the first ``<h1>`` there."""
     n = len(tags)
     limit = min(n, max(1, int(n * search)))
     best, best_i = HEADLINE_OVERLAP, None
@@ -178,8 +180,9 @@ def headline_index(tags: list[str], overlap: np.ndarray, has_title: bool,
         if best_i is not None:
             return best_i
         if others is not None:
-            cand = np.flatnonzero(np.asarray(others[:limit], dtype=bool)
-                                  & (overlap[:limit] > others_overlap))
+            cand = np.flatnonzero(overlap[:limit] > others_overlap)
+            if cand.size:
+                cand = cand[np.asarray(others(cand), dtype=bool)]
             if cand.size:
                 return int(cand[np.argmax(overlap[cand])])
     for i in range(limit):

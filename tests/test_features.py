@@ -152,14 +152,17 @@ def test_headline_index_prefers_title_match_then_first_h1():
     # their own overlap floor; the first <h1> comes after them
     tags = ["h1", "div", "p", "div"]
     ov = np.array([0.3, 0.85, 0, 0.95])
-    others = np.array([False, True, True, True])
+
+    def others(idx):
+        return np.array([False, True, True, True])[idx]
+
     assert features.headline_index(tags, ov, True) == 0
     assert features.headline_index(tags, ov, True, search=1.0, others=others,
                                    others_overlap=0.8) == 3
     assert features.headline_index(tags, ov, True, search=1.0, others=others,
                                    others_overlap=0.96) == 0
     assert features.headline_index(["h2", "div"], np.array([0.9, 1.0]), True, search=1.0,
-                                   others=np.array([False, True]), others_overlap=0.8) == 0
+                                   others=lambda idx: idx == 1, others_overlap=0.8) == 0
 
 
 def test_reach_counts_levels_to_the_nearest_marked_container():
