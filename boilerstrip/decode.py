@@ -101,14 +101,19 @@ def best_run(gain: np.ndarray) -> tuple[int, int]:
     return best_s, best_e
 
 
+def subtree_sums(levels: np.ndarray, values: np.ndarray, n_elements: int) -> np.ndarray:
+    """For every block-level element, the sum of ``values`` over the blocks
+    under it (``levels``: :attr:`Blocks.ancestor_levels`)."""
+    # each block adds its value to every element on its chain, the root once
+    counted = np.ones(levels.shape, dtype=bool)
+    counted[1:] = levels[:-1] != 0
+    return np.bincount(levels.ravel(), weights=(values * counted).ravel(), minlength=n_elements)
+
+
 def best_box(levels: np.ndarray, gain: np.ndarray, n_elements: int) -> int:
     """The block-level element whose blocks have the largest sum of ``gain``:
     the best article run that is also one subtree of the page."""
-    # each block adds its gain to every element on its chain, the root once
-    counted = np.ones(levels.shape, dtype=bool)
-    counted[1:] = levels[:-1] != 0
-    total = np.bincount(levels.ravel(), weights=(gain * counted).ravel(), minlength=n_elements)
-    return int(np.argmax(total))
+    return int(np.argmax(subtree_sums(levels, gain, n_elements)))
 
 
 def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
@@ -156,13 +161,58 @@ GROUP_KEPT_SHARE = 0.5
 GROUP_MAX_SHARE = 0.3
 
 
+#: The article region (see :func:`region`) is the best box's ancestor this many
+#: block-level levels up ...
+REGION_CLIMB = 3
+#: ... or higher, until it holds at least this share of the words scoring
+#: :data:`RUN_PIVOT` or more.
+REGION_KEPT_SHARE = 2 / 3
+#: Outside the region a block is kept only when its score reaches this many
+#: times the threshold: never at the default threshold of 0.5, and lower
+#: thresholds still keep more.
+REGION_OUTSIDE_BAR = 2.0
+
+
+def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
+    """Mask of the blocks inside the article region.
+
+    A page holds one article among menus, sidebars and footers, so a block
+    that scores as content far from the rest of the article (an "about me"
+    box in the sidebar, a notice in the footer) is more often the model's
+    mistake than a part of the article.  The region starts at the best box
+    (the subtree with the largest sum of ``words * (p - RUN_PIVOT)``) and
+    climbs :data:`REGION_CLIMB` block-level elements, wide enough for the
+    headline, lede and byline around an article body, then further until it
+    holds :data:`REGION_KEPT_SHARE` of the words that score :data:`RUN_PIVOT`
+    or more: where most of those lie elsewhere (the posts of a forum thread,
+    the items of a listing), the best box is one part of the page's main
+    text, not all of it.  The region depends on the scores only, not on the
+    threshold, so that a lower threshold never keeps less.
+    """
+    levels = blocks.ancestor_levels
+    n_elements = len(blocks.element_parent)
+    parent = blocks.element_parent
+    box = best_box(levels, words * (p_final - RUN_PIVOT), n_elements)
+    likely = subtree_sums(levels, words * (p_final >= RUN_PIVOT), n_elements)
+    need = REGION_KEPT_SHARE * likely[0]
+    for _ in range(REGION_CLIMB):
+        box = parent[box]
+    while box and likely[box] < need:
+        box = parent[box]
+    if box == 0:
+        return np.ones(len(p_final), dtype=bool)
+    return (levels == box).any(axis=0)
+
+
 def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     """Keep mask: blocks whose final probability reaches ``threshold``.
 
     With ``blocks``, containers are decided as units: in a box of two or more
     blocks that holds a small share of the page (an appeal, a comment, a
     newsletter box) and whose words are mostly dropped, the remaining blocks
-    are dropped too unless they are very sure (:data:`GROUP_SURE`).
+    are dropped too unless they are very sure (:data:`GROUP_SURE`).  Outside
+    the article :func:`region`, a block must reach :data:`REGION_OUTSIDE_BAR`
+    times the threshold.
     """
     keep = p_final >= threshold
     if blocks is None or len(p_final) < 2 or not keep.any():
@@ -179,4 +229,5 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     share = elem_chars[parent] / total
     small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
     mostly_dropped = kept_w[parent] < GROUP_KEPT_SHARE * all_w[parent]
-    return keep & ~(small_box & mostly_dropped & (p_final < GROUP_SURE))
+    keep &= ~(small_box & mostly_dropped & (p_final < GROUP_SURE))
+    return keep & (region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold))

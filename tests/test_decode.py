@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boilerstrip import decode, features
 from boilerstrip.parse import parse
@@ -82,3 +84,77 @@ def test_best_box_is_the_subtree_with_the_largest_gain():
     X = features.compute(b)
     C = decode.context_features(X, np.array([0.1, 0.1, 0.9, 0.9, 0.8]), b)
     assert C[:, decode.CONTEXT_NAMES.index("in_best_box")].tolist() == [0, 0, 1, 1, 1]
+
+
+def _words(b):
+    return np.array([t.count(" ") + 1.0 for t in b.text])
+
+
+def test_region_drops_a_box_far_from_the_article():
+    # an old blog: the post in a column of date headers and comments, an
+    # "about me" box in a sidebar beside that column
+    html = ("<div id=content><div id=main><div id=posts><div class=date-outer>"
+            "<h2>Monday, 12 March</h2><div class=post-outer><div class=post>"
+            "<h3>The post title</h3><div class=post-body>"
+            + "".join(f"<p>{'article words ' * 30}</p>" for _ in range(6))
+            + "</div></div></div></div><div class=comments>"
+            + "".join(f"<p>{'comment words ' * 10}</p>" for _ in range(3))
+            + "</div></div></div><div id=sidebar><div id=about><p>" + "about me " * 20
+            + "</p></div></div></div>")
+    b = segment(parse(html).body)
+    assert len(b) == 12 and b.text[-1].startswith("about me")
+    p = np.array([0.1, 0.7] + [0.95] * 6 + [0.1] * 3 + [0.8])
+    region = decode.region(p, b, _words(b))
+    assert region.tolist() == [True] * 11 + [False]     # the column holding the post
+    assert decode.decide(p, 0.5, b).tolist() == [False] + [True] * 7 + [False] * 4
+    assert decode.decide(p, 0.5)[-1]                     # without blocks: no region
+    # a lower threshold lets a block outside the region back in, at twice the threshold
+    assert decode.decide(p, 0.4, b)[-1] and not decode.decide(p, 0.41, b)[-1]
+    assert decode.decide(p, 0.0, b).all()
+
+
+def test_region_widens_until_it_holds_most_of_the_kept_words(monkeypatch):
+    # a forum thread: each post's text nested deep in its own container, the
+    # posts separated by long low-scoring author lines; the best box is one post
+    post = ("<article class=post><div class=body><div class=message><div class=meta><p>"
+            + "member since date posts " * 10 + "</p></div><div class=wrap><div class=inner>"
+            "<div class=text><p>{}</p></div></div></div></div></div></article>")
+    html = ("<div id=nav><p>Forum home</p></div><div id=thread>"
+            + "".join(post.format(f"post {k} " + "reply words " * 15) for k in range(6))
+            + "</div><div id=footer><p>" + "footer words " * 10 + "</p></div>")
+    b = segment(parse(html).body)
+    assert len(b) == 14
+    is_post = np.array([t.startswith("post ") for t in b.text])
+    p = np.where(is_post, 0.9, 0.1)
+    p[-1] = 0.7                                    # the footer scores as content
+    kept = decode.decide(p, 0.5, b)
+    assert kept.tolist() == is_post.tolist()      # every post, not the footer
+    monkeypatch.setattr(decode, "REGION_KEPT_SHARE", 0.0)
+    assert decode.decide(p, 0.5, b).sum() == 1     # three levels alone: one post
+
+
+def test_subtree_sums_count_each_block_once_per_ancestor():
+    html = "<div id=a><div id=b><p>x</p><p>y</p></div><p>z</p></div><p>w</p>"
+    b = segment(parse(html).body)
+    sums = decode.subtree_sums(b.ancestor_levels, np.array([1.0, 2.0, 4.0, 8.0]),
+                               len(b.element_parent))
+    assert sums[0] == 15                           # the root: every block once
+    assert sums[b.parent[0]] == 3                  # div#b
+    assert sums[b.parent[2]] == 7                  # div#a
+    assert sums[b.owner[3]] == 8
+
+
+_NESTED_PAGE = segment(parse(
+    "<div id=a><div><div><div><p>one two</p><p>three</p></div><p>four five six</p></div>"
+    "<ul><li>x</li><li>y z</li></ul></div></div><div id=b><p>seven eight</p>"
+    "<div><p>nine</p><div><p>ten eleven twelve</p></div></div></div><footer><p>end</p></footer>").body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)),
+       st.floats(0, 1), st.floats(0, 1))
+def test_a_lower_threshold_never_keeps_less(scores, t1, t2):
+    # the region and the box rule depend on the scores, not on the threshold
+    lo, hi = min(t1, t2), max(t1, t2)
+    p = np.array(scores)
+    assert not (decode.decide(p, hi, _NESTED_PAGE) & ~decode.decide(p, lo, _NESTED_PAGE)).any()
