@@ -101,19 +101,17 @@ def best_run(gain: np.ndarray) -> tuple[int, int]:
     return best_s, best_e
 
 
-def subtree_sums(levels: np.ndarray, values: np.ndarray, n_elements: int) -> np.ndarray:
-    """For every block-level element, the sum of ``values`` over the blocks
-    under it (``levels``: :attr:`Blocks.ancestor_levels`)."""
-    # each block adds its value to every element on its chain, the root once
-    counted = np.ones(levels.shape, dtype=bool)
-    counted[1:] = levels[:-1] != 0
-    return np.bincount(levels.ravel(), weights=(values * counted).ravel(), minlength=n_elements)
+def subtree_sums(blocks, values: np.ndarray) -> np.ndarray:
+    """For every block-level element of ``blocks``, the sum of ``values`` (one
+    per block) over the blocks under it."""
+    elements, of_block = blocks.ancestor_pairs
+    return np.bincount(elements, weights=values[of_block], minlength=len(blocks.element_parent))
 
 
-def best_box(levels: np.ndarray, gain: np.ndarray, n_elements: int) -> int:
+def best_box(blocks, gain: np.ndarray) -> int:
     """The block-level element whose blocks have the largest sum of ``gain``:
     the best article run that is also one subtree of the page."""
-    return int(np.argmax(subtree_sums(levels, gain, n_elements)))
+    return int(np.argmax(subtree_sums(blocks, gain)))
 
 
 def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
@@ -139,7 +137,7 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
     after = (content_w.sum() - np.cumsum(content_w)) / total_w
     # the same in the DOM: the container whose blocks gain most, whether the
     # block is in it, and how much of the page the container it shares with it holds
-    box = best_box(blocks.ancestor_levels, w * (p - RUN_PIVOT), len(blocks.element_parent))
+    box = best_box(blocks, w * (p - RUN_PIVOT))
     common = blocks.common_ancestor(box)
     elem_chars = blocks.element_sizes
     total_chars = max(float(elem_chars[0]), 1.0)
@@ -189,11 +187,9 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
     text, not all of it.  The region depends on the scores only, not on the
     threshold, so that a lower threshold never keeps less.
     """
-    levels = blocks.ancestor_levels
-    n_elements = len(blocks.element_parent)
     parent = blocks.element_parent
-    box = best_box(levels, words * (p_final - RUN_PIVOT), n_elements)
-    likely = subtree_sums(levels, words * (p_final >= RUN_PIVOT), n_elements)
+    box = best_box(blocks, words * (p_final - RUN_PIVOT))
+    likely = subtree_sums(blocks, words * (p_final >= RUN_PIVOT))
     need = REGION_KEPT_SHARE * likely[0]
     for _ in range(REGION_CLIMB):
         box = parent[box]
@@ -201,7 +197,7 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
         box = parent[box]
     if box == 0:
         return np.ones(len(p_final), dtype=bool)
-    return (levels == box).any(axis=0)
+    return (blocks.ancestor_levels == box).any(axis=0)
 
 
 def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:

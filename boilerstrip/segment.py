@@ -204,6 +204,17 @@ class Blocks:
         return np.vstack(rows)
 
     @cached_property
+    def ancestor_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(elements, blocks)``: one pair per block-level element and block
+        under it (the root once per block), from :attr:`ancestor_levels`; what
+        the decoder's per-subtree sums add up."""
+        levels = self.ancestor_levels
+        counted = np.ones(levels.shape, dtype=bool)
+        counted[1:] = levels[:-1] != 0
+        rows, cols = np.nonzero(counted)
+        return levels[rows, cols], cols
+
+    @cached_property
     def element_sizes(self) -> np.ndarray:
         """:attr:`element_chars` as a ``float64`` array, by element id (the
         features, the context stage and the decision all read it)."""

@@ -75,12 +75,11 @@ def test_best_box_is_the_subtree_with_the_largest_gain():
     html = ("<div id=menu><p>a</p><p>b</p></div>"
             "<div id=story><section><p>c</p><p>d</p></section><p>e</p></div>")
     b = segment(parse(html).body)
-    levels = b.ancestor_levels
     gain = np.array([-1.0, -1.0, 2.0, 2.0, 1.0])
-    box = decode.best_box(levels, gain, len(b.element_parent))
+    box = decode.best_box(b, gain)
     assert box == b.parent[4]                      # div#story: 5 beats its section's 4
     gain = np.array([-1.0, -1.0, 2.0, 2.0, -3.0])
-    assert decode.best_box(levels, gain, len(b.element_parent)) == b.parent[2]   # the section
+    assert decode.best_box(b, gain) == b.parent[2]   # the section
     X = features.compute(b)
     C = decode.context_features(X, np.array([0.1, 0.1, 0.9, 0.9, 0.8]), b)
     assert C[:, decode.CONTEXT_NAMES.index("in_best_box")].tolist() == [0, 0, 1, 1, 1]
@@ -136,8 +135,7 @@ def test_region_widens_until_it_holds_most_of_the_kept_words(monkeypatch):
 def test_subtree_sums_count_each_block_once_per_ancestor():
     html = "<div id=a><div id=b><p>x</p><p>y</p></div><p>z</p></div><p>w</p>"
     b = segment(parse(html).body)
-    sums = decode.subtree_sums(b.ancestor_levels, np.array([1.0, 2.0, 4.0, 8.0]),
-                               len(b.element_parent))
+    sums = decode.subtree_sums(b, np.array([1.0, 2.0, 4.0, 8.0]))
     assert sums[0] == 15                           # the root: every block once
     assert sums[b.parent[0]] == 3                  # div#b
     assert sums[b.parent[2]] == 7                  # div#a
