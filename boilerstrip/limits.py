@@ -55,18 +55,12 @@ SMALL_DOCUMENT = 4096
 #: nested, lexbor builds them in a fraction of a second (99% of real pages
 #: have fewer than 7,500 tags).
 SCAN_TAGS = 8192
-#: Documents up to this many characters are not searched for tags with too
-#: many attributes before parsing: at this size the worst such tag costs the
-#: parser little (a 128 KB page that is one tag of 21,000 valueless
-#: attributes: clean() 21 ms without the cap, 15 ms with it; at 512 KB, 495 ms
-#: against 31 ms), while the search costs about 0.15 ms on a typical page of
-#: 65 KB.  Depth and options are checked whatever the size.
-ATTRIBUTE_SCAN_CHARS = 128 * 1024
-#: The pre-check's candidate long tags: any ``<`` followed by 2 *
-#: MAX_ATTRIBUTES characters without a ``>`` (a tag shorter than that cannot
-#: hold MAX_ATTRIBUTES attributes).  A lookahead, so that no ``<`` is skipped;
-#: only run on pages with at most SCAN_TAGS ``<``, so the lookaheads cost at
-#: most SCAN_TAGS * 512 character steps even when they overlap.
+#: The pre-check's candidates: ``<option`` (group 1) and any ``<`` followed by
+#: 2 * MAX_ATTRIBUTES characters without a ``>`` (a tag shorter than that
+#: cannot hold MAX_ATTRIBUTES attributes).  A lookahead, so that no ``<`` is
+#: skipped; only run on pages with at most SCAN_TAGS ``<``, so the lookaheads
+#: cost at most SCAN_TAGS * 512 character steps even when they overlap.
+_CANDIDATE = re.compile(r"<(?=(option|OPTION)|[^>]{%d})" % (2 * MAX_ATTRIBUTES))
 _LONG_CANDIDATE = re.compile(r"<(?=[^>]{%d})" % (2 * MAX_ATTRIBUTES))
 
 _TOKEN = re.compile(
@@ -144,21 +138,21 @@ def _nth_lt(html: str, n: int) -> int:
 def _needs_scan(html: str, tags: int) -> bool:
     """Cheap test whether any cap could be exceeded (``tags``: the count of ``<``).
 
-    Options are counted with ``str.count``.  On documents longer than
-    :data:`ATTRIBUTE_SCAN_CHARS`, one regular-expression pass finds the
-    candidate long tags (``<`` followed by 512 characters without ``>``); a
-    candidate is a long tag if the next ``<`` or ``>`` is more than 512
-    characters away, and only the attributes of long tags are counted.
+    One regular-expression pass finds the few candidates (``<option`` and
+    ``<`` followed by 512 characters without ``>``); a candidate is a long tag
+    if the next ``<`` or ``>`` is more than 512 characters away, and only the
+    attributes of long tags are counted.
     """
     if tags > SCAN_TAGS:
         return True
-    if tags > MAX_OPTIONS and html.count("<option") + html.count("<OPTION") > MAX_OPTIONS:
-        return True
-    if len(html) <= ATTRIBUTE_SCAN_CHARS:
-        return False
+    options = 0
     find = html.find
-    for m in _LONG_CANDIDATE.finditer(html):
+    for m in (_CANDIDATE if tags > MAX_OPTIONS else _LONG_CANDIDATE).finditer(html):
         start = m.start()
+        if m.lastindex:  # <option
+            options += 1
+            if options > MAX_OPTIONS:
+                return True
         end = find(">", start + 1)
         if end < 0:
             end = len(html)
