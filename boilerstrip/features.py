@@ -272,8 +272,12 @@ def compute(blocks: Blocks, title: str | None = None) -> np.ndarray:
     sentences = per_block(((cls & _END) != 0) & (space_after | closed))
     questions = per_block(cp == 63)
     exclaims = per_block(cp == 33)
-    urls = sum(np.fromiter(map(str.count, texts, repeat(mark, n)), dtype=np.float64, count=n)
-               for mark in _URL_MARKS)
+    # most pages show a URL mark in one or two forms, or none: count per block
+    # only the marks the page has
+    urls = np.zeros(n)
+    for mark in _URL_MARKS:
+        if mark in doc:
+            urls += np.fromiter(map(str.count, texts, repeat(mark, n)), dtype=np.float64, count=n)
 
     link_chars = np.asarray(blocks.link_chars, dtype=np.float64)
     link_density = np.minimum(link_chars / safe_chars, 1.0)
