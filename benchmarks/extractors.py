@@ -289,10 +289,15 @@ def boilerstrip_fingerprint() -> str:
 def version(name: str) -> str:
     """Version string recorded with every number (and part of the cache key)."""
     if is_custom(name):
+        # the module's source, and boilerstrip's: a custom extractor is most
+        # often a variant of boilerstrip's output (benchmarks.variants), and
+        # keyed by its own file alone it would be served the outputs of an
+        # older boilerstrip from the cache
         _, module, _ = custom_parts(name)
         spec = importlib.util.find_spec(module)
         origin = Path(spec.origin) if spec and spec.origin else None
-        return "custom-" + (_hash_files([origin]) if origin else "unknown")
+        own = _hash_files([origin]) if origin else "unknown"
+        return f"custom-{own}+boilerstrip-{boilerstrip_fingerprint()}"
     spec = REGISTRY[name]
     try:
         v = importlib.metadata.version(spec.dist)

@@ -233,6 +233,15 @@ def test_custom_extractor_specs(fake_modules):
         extractors.custom_parts("bad:")
 
 
+def test_custom_extractor_cache_key_follows_boilerstrip(fake_modules, monkeypatch):
+    # a variant of boilerstrip's output must not be served an older boilerstrip's outputs
+    monkeypatch.setattr(extractors, "boilerstrip_fingerprint", lambda: "aaaa")
+    before = extractors.version("fake_ex:article")
+    monkeypatch.setattr(extractors, "boilerstrip_fingerprint", lambda: "bbbb")
+    after = extractors.version("fake_ex:article")
+    assert before != after and before.startswith("custom-") and after.startswith("custom-")
+
+
 def test_with_headline_variant_adds_the_headline_to_the_text_output():
     import boilerstrip
 
