@@ -197,7 +197,10 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
         box = parent[box]
     if box == 0:
         return np.ones(len(p_final), dtype=bool)
-    return (blocks.ancestor_levels == box).any(axis=0)
+    levels = blocks.ancestor_levels
+    # a block whose chain of ancestors was cut at MAX_CLIMB levels may lie
+    # under the region's root: counted in, not dropped unseen
+    return (levels == box).any(axis=0) | (levels[-1] != 0)
 
 
 def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:

@@ -132,6 +132,24 @@ def test_region_widens_until_it_holds_most_of_the_kept_words(monkeypatch):
     assert decode.decide(p, 0.5, b).sum() == 1     # three levels alone: one post
 
 
+def test_region_keeps_blocks_nested_deeper_than_the_ancestor_table():
+    # two halves of an article, one 60 block-level elements deep: the region
+    # climbs above both, further up than the deep half's table of ancestors reaches
+    from boilerstrip.segment import MAX_CLIMB
+
+    deep = 60
+    assert deep > MAX_CLIMB
+    html = ("<div id=page><div id=story><div><p>" + "shallow words " * 50 + "</p></div>"
+            + "<div>" * deep + "<p>" + "deep words " * 60 + "</p>" + "</div>" * deep
+            + "</div><div id=footer><p>" + "footer words " * 5 + "</p></div></div>")
+    b = segment(parse(html).body)
+    assert [t.split()[0] for t in b.text] == ["shallow", "deep", "footer"]
+    assert b.ancestor_levels.shape[0] == MAX_CLIMB + 1 and b.ancestor_levels[-1, 1] != 0
+    p = np.array([0.9, 0.9, 0.1])
+    assert decode.region(p, b, _words(b))[:2].all()
+    assert decode.decide(p, 0.5, b).tolist() == [True, True, False]
+
+
 def test_subtree_sums_count_each_block_once_per_ancestor():
     html = "<div id=a><div id=b><p>x</p><p>y</p></div><p>z</p></div><p>w</p>"
     b = segment(parse(html).body)
