@@ -126,17 +126,25 @@ class TreeEnsemble:
         out = np.empty(n)
         T = len(self.roots)
         nf = X.shape[1]
+        # X[row, feature] is read as flat[row * row_stride + feature * feature_stride]:
+        # a feature matrix in Fortran order (features.compute returns one) is read
+        # in place instead of being copied row-major first
+        if X.flags.f_contiguous:
+            flat = X.ravel(order="F")
+            row_stride, feature_offset = 1, self.feature * n
+        else:
+            X = np.ascontiguousarray(X)
+            flat = X.ravel()
+            row_stride, feature_offset = nf, self.feature
         for lo in range(0, n, step):
-            Xc = np.ascontiguousarray(X[lo:lo + step])
-            m = Xc.shape[0]
-            flat = Xc.ravel()
-            base = np.repeat(np.arange(m) * nf, T)     # row offset of each (row, tree)
+            m = min(step, n - lo)
+            base = np.repeat(np.arange(lo, lo + m) * row_stride, T)   # each (row, tree)
             node = np.tile(self.roots, m)
             for _ in range(self.depth):
-                x = flat[base + self.feature[node]]
+                x = flat[base + feature_offset[node]]
                 # children holds (left, right) pairs: right when x > threshold
                 node = self.children[2 * node + (x > self.threshold[node])]
-            out[lo:lo + step] = self.value[node].reshape(m, T).sum(axis=1)
+            out[lo:lo + m] = self.value[node].reshape(m, T).sum(axis=1)
         return self.baseline + out
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

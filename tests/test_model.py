@@ -31,6 +31,22 @@ def test_tree_ensemble_walks_all_trees():
     assert np.allclose(p, 1 / (1 + np.exp(-raw)))
 
 
+def test_tree_ensemble_reads_any_memory_order_and_chunks_alike(monkeypatch):
+    # the bundled block stage on rows of random features: Fortran-order input
+    # (as features.compute returns it) is read in place, C-order input row by
+    # row; both give the same sums, also when the rows go through in chunks
+    import boilerstrip.model as model_module
+
+    e = load_model().block
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, e.n_features)) * 3
+    want = np.array([e.decision_function(row[None, :])[0] for row in X])
+    for chunk_cells in (1 << 18, len(e.roots) * 7, 1):
+        monkeypatch.setattr(model_module, "PREDICT_CHUNK_CELLS", chunk_cells)
+        for arr in (np.ascontiguousarray(X), np.asfortranarray(X), X[::-1][::-1]):
+            assert np.array_equal(e.decision_function(arr), want)
+
+
 def test_model_round_trip_and_validation(tmp_path):
     path = tmp_path / "m.json"
     path.write_text(json.dumps(spec()))
