@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pages per set in the speed sample; 0 skips the speed runs")
     p.add_argument("--warmup", type=int, default=runner.DEFAULT_WARMUP, metavar="N",
                    help="pages run before timing starts")
+    p.add_argument("--speed-rounds", type=int, default=runner.DEFAULT_SPEED_ROUNDS, metavar="N",
+                   help="timed passes per extractor, taken in turns; each page's time is its "
+                        f"median over them (default {runner.DEFAULT_SPEED_ROUNDS})")
     p.add_argument("--timeout", type=float, default=runner.DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="per-page time limit")
     p.add_argument("--core", type=int, default=None,

@@ -191,7 +191,10 @@ def summary_tables(results: dict) -> str:
             f"per set, seeded), each extractor in its own process pinned to core "
             f"{meta.get('core')}, after {meta.get('warmup')} warm-up pages, HTML decoded in memory; "
             f"per-page limit {meta.get('timeout_s'):g} s. Times are the process's CPU time "
-            "per page (what other jobs on a shared machine do not inflate); *wall median* is "
+            "per page (what other jobs on a shared machine do not inflate)"
+            + (f", each page's median over {meta['rounds']} passes taken by the extractors "
+               "in turns" if meta.get("rounds", 1) > 1 else "")
+            + "; *wall median* is "
             "the elapsed time. Peak RSS is the process's VmHWM, "
             "which includes the decoded pages; *over pages* is peak RSS minus the RSS once "
             "the pages were loaded, before the extractor was imported.\n\n"

@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import (cli, confidence, data, extractors, gate, headlines, prompts,  # noqa: E402
-                        report, scoring, toy, variants)
+                        report, runner, scoring, toy, variants)
 from benchmarks.cache import Entry  # noqa: E402
 from benchmarks.worker import run_one  # noqa: E402
 from boilerstrip import metrics  # noqa: E402
@@ -276,6 +276,23 @@ def test_score_dataset_counts_failures_as_empty_output(tmp_path):
     assert missing.status["missing"] == 3 and missing.shingle["f1"] == 0.0
 
 
+def test_combine_rounds_takes_each_pages_median_and_any_failure():
+    from benchmarks.runner import combine_rounds
+
+    rounds = [{"cpu_ms": [1.0, 10.0, 5.0], "times_ms": [1.5, 11.0, 6.0], "status": ["ok", "ok", "ok"],
+               "datasets": ["a", "a", "b"], "peak_rss_kb": 100, "import_s": 0.1},
+              {"cpu_ms": [9.0, 12.0, 5.0], "times_ms": [9.5, 13.0, 6.0], "status": ["ok", "timeout", "ok"],
+               "datasets": ["a", "a", "b"], "peak_rss_kb": 300, "import_s": 0.2},
+              {"cpu_ms": [2.0, 11.0, 4.0], "times_ms": [2.5, 12.0, 5.0], "status": ["ok", "ok", "error"],
+               "datasets": ["a", "a", "b"], "peak_rss_kb": 200, "import_s": 0.3}]
+    r = combine_rounds(rounds)
+    assert r["cpu_ms"] == [2.0, 11.0, 5.0]            # one slow pass of page 0 does not count
+    assert r["times_ms"] == [2.5, 12.0, 6.0]
+    assert r["status"] == ["ok", "timeout", "error"]
+    assert r["peak_rss_kb"] == 300 and r["import_s"] == 0.1 and r["datasets"] == ["a", "a", "b"]
+    assert combine_rounds(rounds[:1])["cpu_ms"] == [1.0, 10.0, 5.0]
+
+
 def test_speed_summary():
     s = scoring.speed_summary([10.0, 20.0, 30.0, 40.0], ["ok", "ok", "error", "timeout"])
     assert s["median_ms"] == 25.0 and s["mean_ms"] == 25.0
@@ -418,6 +435,7 @@ def test_run_end_to_end_on_a_fake_corpus(tmp_path, fake_modules, capsys):
         assert wc["heldout"]["results"]["article"]["shingle"]["f1"] == 1.0
 
     sp = res["speed"]
+    assert res["meta"]["speed"]["rounds"] == runner.DEFAULT_SPEED_ROUNDS
     assert sp["article"]["pages"] == 6 and sp["article"]["median_ms"] > 0
     assert sp["article"]["peak_rss_mb"] > 1 and sp["boom"]["errors"] == 6
     assert res["summary"]["extractors"]["article"]["f1"] == {"dragnet": 1.0, "wcxb": 1.0}
