@@ -20,7 +20,7 @@ run (no model, no other extractor): it takes a few seconds.
 """
 from __future__ import annotations
 
-import re
+from boilerstrip.text import WORD_RE
 
 from . import data
 from .confidence import per_set
@@ -29,12 +29,10 @@ from .report import md_table, read_results, share_cell
 #: Share of its distinct words each side must share with the other to match.
 TITLE_MATCH = 0.7
 
-_WORD = re.compile(r"\w+")
-
 
 def same_heading(a: str, b: str) -> bool:
     """Whether two texts are the same heading, give or take a few words."""
-    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    wa, wb = set(WORD_RE.findall(a.lower())), set(WORD_RE.findall(b.lower()))
     if not wa or not wb:
         return False
     common = len(wa & wb)

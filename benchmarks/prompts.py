@@ -22,18 +22,16 @@ pages are used.
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 from boilerstrip import metrics
+from boilerstrip.text import WORD_RE
 
 from . import data
 from .cache import DEFAULT_CACHE, OutputCache
 from .confidence import DEFAULT_EXTRACTORS, per_set
 from .report import extractor_cells, md_table, read_results, share_cell
-
-_WORD = re.compile(r"\w+")
 
 
 def prompt_blocks(html: str, gold: str) -> list[str]:
@@ -53,7 +51,7 @@ def prompt_blocks(html: str, gold: str) -> list[str]:
 def token_line(text: str) -> str:
     """The ``\\w+`` tokens of a text, space-separated and padded with spaces, so
     that one token line contains another only at token boundaries."""
-    return " " + " ".join(_WORD.findall(text)) + " "
+    return " " + " ".join(WORD_RE.findall(text)) + " "
 
 
 def kept(block: str, output: str) -> bool:

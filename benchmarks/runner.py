@@ -279,7 +279,7 @@ def run(args) -> int:
         core = args.core
         if core is None and hasattr(os, "sched_getaffinity"):
             core = max(os.sched_getaffinity(0))
-        rounds = max(1, getattr(args, "speed_rounds", DEFAULT_SPEED_ROUNDS))
+        rounds = max(1, args.speed_rounds)
         speed_meta = {"skipped": False, "pages": len(sample), "pages_per_dataset": args.speed_pages,
                       "warmup": args.warmup, "core": core, "timeout_s": args.timeout,
                       "rounds": rounds}

@@ -126,9 +126,10 @@ class TreeEnsemble:
         out = np.empty(n)
         T = len(self.roots)
         nf = X.shape[1]
-        # X[row, feature] is read as flat[row * row_stride + feature * feature_stride]:
+        # X[row, feature] is read as flat[row * row_stride + feature_offset[node]]:
         # a feature matrix in Fortran order (features.compute returns one) is read
-        # in place instead of being copied row-major first
+        # in place (feature offset = feature * rows) instead of being copied
+        # row-major first (offset = feature, row stride = columns)
         if X.flags.f_contiguous:
             flat = X.ravel(order="F")
             row_stride, feature_offset = 1, self.feature * n
