@@ -40,6 +40,7 @@ it runs only on pages with at most :data:`SCAN_TAGS` ``<``, which bounds it.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 __all__ = ["MAX_ATTRIBUTES", "MAX_NESTING", "MAX_OPTIONS", "MAX_TAGS", "limit_markup"]
 
@@ -79,13 +80,17 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(r"""[^\s"'>/=][^\s"'>/=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 #: Attribute strings shorter than this cannot hold MAX_ATTRIBUTES attributes.
 _SHORT_ATTRIBUTES = 2 * MAX_ATTRIBUTES
-#: Matches (with ``endpos`` at the end of a tag) when the tag holds more than
-#: MAX_ATTRIBUTES attributes besides its name, i.e. when ``_ATTRIBUTE.finditer``
-#: would find more than MAX_ATTRIBUTES + 1 matches: between two matches
-#: ``finditer`` skips exactly the characters that cannot start one.  Atomic
-#: groups, so each attribute is the match ``finditer`` would find; the count
-#: stops at the cap, in C.
-_MANY_ATTRIBUTES = re.compile(r"""(?:[\s"'>/=]*+(?>%s)){%d}""" % (_ATTRIBUTE.pattern, MAX_ATTRIBUTES + 2))
+
+
+def _many_attributes(html: str, start: int, end: int) -> bool:
+    """Whether the tag at ``html[start:end]`` holds more than MAX_ATTRIBUTES
+    attributes besides its name.  Counts ``_ATTRIBUTE`` matches (the first is
+    the tag's name) and stops at the cap, so a stray ``<`` before megabytes of
+    text costs MAX_ATTRIBUTES + 2 matches, not millions.  (Not one regex with
+    possessive or atomic groups: those need Python 3.11.)"""
+    return sum(1 for _ in islice(_ATTRIBUTE.finditer(html, start, end), MAX_ATTRIBUTES + 2)) \
+        > MAX_ATTRIBUTES + 1
+
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr "
                   "basefont bgsound frame image isindex menuitem".split())
@@ -168,7 +173,7 @@ def _needs_scan(html: str, tags: int) -> bool:
             end = lt
         # count in place and stop at the cap: a stray "<" before megabytes of
         # text makes one "tag" of millions of "attributes"
-        if end - start > _SHORT_ATTRIBUTES and _MANY_ATTRIBUTES.match(html, start, end) is not None:
+        if end - start > _SHORT_ATTRIBUTES and _many_attributes(html, start, end):
             return True
     return False
 
