@@ -1,6 +1,7 @@
 """The wheel carries the model: an installed boilerstrip works away from the checkout."""
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -15,11 +16,18 @@ def test_wheel_installs_and_cleans_from_another_directory(tmp_path):
     assert r.returncode == 0, r.stderr
     wheel = next(wheels.glob("boilerstrip-*.whl"))
     env_dir = tmp_path / "venv"
-    # reuse this interpreter's packages (selectolax, numpy) without the checkout
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
     site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
+    # reuse this interpreter's packages (selectolax, numpy) without the checkout:
+    # its site-packages go on the new venv's path, after the venv's own (so the
+    # wheel's boilerstrip wins), and their .pth files (an editable install of
+    # the checkout) are not run.  Not system_site_packages, which would give
+    # the base interpreter's packages when the tests run inside a venv.
+    paths = sysconfig.get_paths()
+    (Path(site) / "parent_site.pth").write_text(
+        "\n".join(dict.fromkeys((paths["purelib"], paths["platlib"]))) + "\n")
     import zipfile
 
     zipfile.ZipFile(wheel).extractall(site)
