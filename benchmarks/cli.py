@@ -1,4 +1,4 @@
-"""``python -m benchmarks {run,report,diff,confidence,prompts,headlines,gate} ...`` (see docs/benchmarks.md)."""
+"""``python -m benchmarks {run,report,diff,confidence,goldsize,prompts,headlines,gate} ...`` (see docs/benchmarks.md)."""
 from __future__ import annotations
 
 import argparse
@@ -73,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extractors", nargs="+", metavar="NAME",
                    help="columns (default: boilerstrip trafilatura readability)")
 
+    p = sub.add_parser("goldsize", help="F1 on pages with a short gold text, and on the rest",
+                       description="Split a run's per-page results by the number of words "
+                                   "in each page's gold text.")
+    _common(p)
+    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    p.add_argument("--words", type=int, default=100, metavar="N",
+                   help="gold texts of fewer words are short (default 100)")
+    p.add_argument("--extractors", nargs="+", metavar="NAME",
+                   help="columns (default: boilerstrip trafilatura readability)")
+
     p = sub.add_parser("prompts", help="share of prompt-like boilerplate each extractor keeps",
                        description="Count the left-out blocks of real pages that read as "
                                    "prompts (donate, subscribe, sign in, comments, cookies, "
@@ -122,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import confidence
 
         return confidence.run(args)
+    if args.command == "goldsize":
+        from . import goldsize
+
+        return goldsize.run(args)
     if args.command == "prompts":
         from . import prompts
 

@@ -65,24 +65,32 @@ def per_set(results: dict, command: str, compute, full_gold: bool = True) -> dic
     return out
 
 
-def split_table(results: dict, confidence: dict[str, dict[str, float]], below: float) -> list[dict]:
-    """One row per (set, sure/unsure): page count and every extractor's F1.
+def split_rows(results: dict, part_of: dict[str, dict[str, str]], parts: list[str]) -> list[dict]:
+    """One row per (set, part): page count and every extractor's F1.
 
-    ``confidence`` maps set label -> page id -> confidence; pages without one
-    are left out."""
+    ``part_of`` maps set label -> page id -> the part the page falls in (one
+    of ``parts``, in the order rows are made); pages without one are left out."""
     rows = []
     for label, ds in results["datasets"].items():
-        if "shingle" not in ds.get("metrics", []) or label not in confidence:
+        if "shingle" not in ds.get("metrics", []) or label not in part_of:
             continue
         ids = ds["page_ids"]
         keep = used_positions(ds)
-        conf = confidence[label]
-        for part, test in (("sure", lambda c: c >= below), ("unsure", lambda c: c < below)):
-            pos = [k for k in keep if ids[k] in conf and test(conf[ids[k]])]
+        which = part_of[label]
+        for part in parts:
+            pos = [k for k in keep if which.get(ids[k]) == part]
             f1 = {name: aggregate_f1(r["per_page"], pos) for name, r in ds["results"].items()
                   if "precision" in r.get("per_page", {})}
             rows.append({"set": label, "part": part, "pages": len(pos), "f1": f1})
     return rows
+
+
+def split_table(results: dict, confidence: dict[str, dict[str, float]], below: float) -> list[dict]:
+    """:func:`split_rows` into the ``sure`` and ``unsure`` pages (``confidence``:
+    set label -> page id -> confidence)."""
+    part_of = {label: {i: "sure" if c >= below else "unsure" for i, c in conf.items()}
+               for label, conf in confidence.items()}
+    return split_rows(results, part_of, ["sure", "unsure"])
 
 
 def page_confidences(root, label: str, page_ids: list[str]) -> dict[str, float]:
@@ -101,13 +109,18 @@ def page_confidences(root, label: str, page_ids: list[str]) -> dict[str, float]:
 
 
 def format_table(rows: list[dict], extractors: list[str], below: float) -> str:
+    return format_parts(rows, extractors, "boilerstrip confidence",
+                        {"sure": f"≥ {below}", "unsure": f"< {below}"})
+
+
+def format_parts(rows: list[dict], extractors: list[str], heading: str, names: dict[str, str]) -> str:
+    """Markdown table of :func:`split_rows`' rows; ``names`` labels each part
+    under ``heading``."""
     body = []
     for r in rows:
         cells = extractor_cells(r["f1"] if r["pages"] else {}, extractors, "{:.3f}".format)
-        part = f"≥ {below}" if r["part"] == "sure" else f"< {below}"
-        body.append([r["set"], str(r["pages"]), part] + cells)
-    return md_table(["set", "pages", "boilerstrip confidence"] + list(extractors), body,
-                    left=(0, 2))
+        body.append([r["set"], str(r["pages"]), names[r["part"]]] + cells)
+    return md_table(["set", "pages", heading] + list(extractors), body, left=(0, 2))
 
 
 def run(args) -> int:

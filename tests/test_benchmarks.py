@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import (cli, confidence, data, extractors, gate, headlines, prompts,  # noqa: E402
+from benchmarks import (cli, confidence, data, extractors, gate, goldsize, headlines, prompts,  # noqa: E402
                         report, runner, scoring, toy, variants)
 from benchmarks.cache import Entry  # noqa: E402
 from benchmarks.worker import run_one  # noqa: E402
@@ -729,6 +729,29 @@ def test_confidence_command_on_a_fake_corpus(tmp_path, capsys):
                      "--below", "1.0"]) == 0
     assert "| dragnet | 3 | < 1.0 | 0.947 | 0.500 |" in capsys.readouterr().out
     assert cli.main(["confidence", "--results", str(tmp_path / "nowhere")]) == 2
+
+
+def test_goldsize_splits_pages_by_the_words_of_their_gold(tmp_path, capsys):
+    root = tmp_path / "data"
+    make_set(root, "dragnet", 3, "test")
+    ids = [f"dragnet-{i}" for i in range(3)]
+    counts = goldsize.gold_words(root, "dragnet", ids)
+    # pages 0 and 2 have two paragraphs of gold, page 1 three
+    assert counts["dragnet-0"] == counts["dragnet-2"] < 70 < counts["dragnet-1"]
+    results = {"meta": {"git_commit": "abc"}, "datasets": {"dragnet": {
+        "metrics": ["shingle"], "trainable": False, "page_ids": ids,
+        "results": {"boilerstrip": _pp([1.0, 0.5, 1.0], [1.0, 0.5, 0.5]),
+                    "trafilatura": _pp([0.5, 1.0, None], [0.5, 1.0, 0.0])}}}}
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    assert cli.main(["goldsize", "--datasets-root", str(root), "--results", str(out),
+                     "--words", "70"]) == 0
+    rows = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("| dragnet |")]
+    # short: pages 0 and 2 (boilerstrip P 1.0, R 0.75; trafilatura P 0.5, R 0.25)
+    assert rows[0] == "| dragnet | 2 | < 70 | 0.857 | 0.333 |"
+    assert rows[1] == "| dragnet | 1 | ≥ 70 | 0.500 | 1.000 |"
+    assert cli.main(["goldsize", "--results", str(tmp_path / "nowhere")]) == 2
 
 
 # --- prompt-like boilerplate kept ----------------------------------------------------

@@ -1,0 +1,48 @@
+"""``python -m benchmarks goldsize``: accuracy on pages with a short gold text, and on the rest.
+
+Where a set's gold is a few dozen words (a video or photo post whose gold is
+its headline, date and one line), the headline, byline and date are most of
+it, and extractors differ mostly in whether they print them; where the gold
+is an article, they differ in finding it.  This command reads a run's
+``results.json`` and splits every extractor's per-page results by the number
+of words (``\\w+``) in the page's gold text, below :data:`DEFAULT_WORDS` or
+not, aggregated the benchmark's way.  It runs no extractor; on the sets the
+bundled model trains on, only its held-out pages are used.
+"""
+from __future__ import annotations
+
+from boilerstrip.datasets import gold_text, load_corpus
+from boilerstrip.text import WORD_RE
+
+from . import data
+from .confidence import DEFAULT_EXTRACTORS, format_parts, per_set, split_rows
+from .report import read_results
+
+#: Gold texts with fewer words than this are "short".
+DEFAULT_WORDS = 100
+
+
+def gold_words(root, label: str, page_ids: list[str]) -> dict[str, int]:
+    """Word count of the gold text of each of ``page_ids`` of set ``label``."""
+    wanted = set(page_ids)
+    pages = load_corpus(data.dataset_folder(root, label), split=data.evaluation_split(label))
+    return {p.id: len(WORD_RE.findall(gold_text(p) or "")) for p in pages if p.id in wanted}
+
+
+def run(args) -> int:
+    results = read_results(args.results, "goldsize")
+    if results is None:
+        return 2
+    root = data.root_arg(args.datasets_root)
+    words = args.words
+    counts = per_set(results, "goldsize", lambda label, ids: gold_words(root, label, ids))
+    part_of = {label: {i: "short" if n < words else "long" for i, n in c.items()}
+               for label, c in counts.items()}
+    rows = split_rows(results, part_of, ["short", "long"])
+    names = set(n for r in rows for n in r["f1"])
+    extractors = [n for n in (args.extractors or DEFAULT_EXTRACTORS) if n in names]
+    print(f"F1 by the length of the gold text (extractor outputs of the run at commit "
+          f"{results['meta'].get('git_commit', '?')}; held-out pages only on the sets the "
+          f"model trains on)\n")
+    print(format_parts(rows, extractors, "gold words", {"short": f"< {words}", "long": f"≥ {words}"}))
+    return 0
