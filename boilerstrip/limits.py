@@ -22,16 +22,15 @@ plus those the pipeline reads (class, id, style, hidden, ...); past
 pipeline never shows form controls anyway); and a document with more than
 :data:`MAX_TAGS` ``<`` characters (tags, or ``<`` in text and scripts) is cut
 before the first ``<`` past that count (a bound on the parser's memory).
-Documents within the caps come back unchanged, as the same object.  Tags
-are read as the HTML tokenizer reads them: a quote after ``=`` opens a value
-that runs to its closing quote (or to the end of the input), across any
-``>`` or ``<`` in it.  Of the 5,193 pages of the shared datasets, one is
-rewritten (a ``<select>`` of 1,908 options).
-
-Known limit: the pre-check's candidate test (``_CANDIDATE``) does not read
-quotes, so a tag whose first quoted value holds a ``>`` and that then holds
-thousands of attributes is not scanned (docs/robustness.md gives the cost
-of the alternatives).
+Documents within the caps come back unchanged, as the same object.  Of the
+5,193 pages of the shared datasets, 6 are rewritten: a ``<select>`` of 1,908
+options, and five false alarms, where a ``>`` or ``<`` inside a quoted value
+(JavaScript in ``onload``, JSON in ``data-props``, an SVG data URI in an
+``<img src>``) or an unclosed quote ends the tokenizer's tag early, while a
+browser reads on, and so the value's words count as attributes.  The same
+early end lets a tag whose first quoted value holds a ``>`` carry thousands
+of attributes past the pre-check unscanned.  Both are known issues;
+docs/robustness.md says why the quote-aware reading waits.
 
 The tokenizer approximates HTML's (it knows comments, raw-text elements,
 void and self-closing elements and the usual implied end tags); it only has
@@ -64,33 +63,23 @@ SMALL_DOCUMENT = 4096
 #: nested, lexbor builds them in a fraction of a second (99% of real pages
 #: have fewer than 7,500 tags).
 SCAN_TAGS = 8192
-#: Inside a tag, a quote opens a value only after ``=`` (and spaces), as in
-#: the HTML tokenizer; the value then runs to its closing quote, across any
-#: ``>`` or ``<``, or to the end of the input.  One unit of a tag's rest:
-_TAG_UNIT = r"""[^>=]+|=\s*"[^"]*(?:"|\Z)|=\s*'[^']*(?:'|\Z)|="""
-#: A start or end tag from its ``<`` to just before its closing ``>``
-#: (quote-aware).  Matches wherever a tag name follows the ``<``, and its
-#: repetition cannot fail, so it never backtracks.
-_TAG_SPAN = re.compile(r"</?[A-Za-z][^\s/>]*(?:%s)*" % _TAG_UNIT)
 #: The pre-check's candidates: ``<option`` (group 1) and any ``<`` followed by
 #: 2 * MAX_ATTRIBUTES characters without a ``>`` (a tag shorter than that
 #: cannot hold MAX_ATTRIBUTES attributes).  A lookahead, so that no ``<`` is
 #: skipped; only run on pages with at most SCAN_TAGS ``<``, so the lookaheads
-#: cost at most SCAN_TAGS * 512 character steps even when they overlap.  Not
-#: quote-aware: a ``>`` inside a quoted value ends the lookahead early (see the
-#: module doc's known limit).
+#: cost at most SCAN_TAGS * 512 character steps even when they overlap.
 _CANDIDATE = re.compile(r"<(?=(option|OPTION)|[^>]{%d})" % (2 * MAX_ATTRIBUTES))
-_LONG_CANDIDATE = re.compile(r"<(?=()[^>]{%d})" % (2 * MAX_ATTRIBUTES))
+_LONG_CANDIDATE = re.compile(r"<(?=[^>]{%d})" % (2 * MAX_ATTRIBUTES))
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"                                         # comment (maybe unclosed)
     r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)\b[^>]*(?:>|\Z)"
     r".*?(?:</\1\s*>|\Z)"                                        # raw text element
     r"|<(plaintext)\b"                                           # the rest is text
-    r"|<(/?)([A-Za-z][^\s/>]*)((?:%s)*)(?:>|\Z)"                 # start or end tag
-    r"|<[!?/][^>]*(?:>|\Z)" % _TAG_UNIT,                         # doctype, bogus comment
+    r"|<(/?)([A-Za-z][^\s/>]*)([^>]*)(?:>|\Z)"                   # start or end tag
+    r"|<[!?/][^>]*(?:>|\Z)",                                     # doctype, bogus comment
     re.S | re.I)
-_ATTRIBUTE = re.compile(r"""[^\s"'>/=][^\s"'>/=]*(?:\s*=\s*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^\s"'>]+))?""")
+_ATTRIBUTE = re.compile(r"""[^\s"'>/=][^\s"'>/=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 #: Attribute strings shorter than this cannot hold MAX_ATTRIBUTES attributes.
 _SHORT_ATTRIBUTES = 2 * MAX_ATTRIBUTES
 
@@ -161,32 +150,31 @@ def _nth_lt(html: str, n: int) -> int:
 def _needs_scan(html: str, tags: int) -> bool:
     """Cheap test whether any cap could be exceeded (``tags``: the count of ``<``).
 
-    One regular-expression pass finds the few candidates (``<option``, and
-    tags that may be long: see ``_CANDIDATE``).  A candidate's tag is then
-    read quote-aware to its end, and only the attributes of a tag longer than
-    512 characters are counted.  A candidate inside a tag already read is
-    part of that tag (a browser reads it as attributes too), so no character
-    is read twice.
+    One regular-expression pass finds the few candidates (``<option`` and
+    ``<`` followed by 512 characters without ``>``); a candidate is a long tag
+    if the next ``<`` or ``>`` is more than 512 characters away, and only the
+    attributes of long tags are counted.
     """
     if tags > SCAN_TAGS:
         return True
     options = 0
-    read_to = 0
-    span = _TAG_SPAN.match
+    find = html.find
     for m in (_CANDIDATE if tags > MAX_OPTIONS else _LONG_CANDIDATE).finditer(html):
         start = m.start()
-        if m.group(1):  # <option
+        if m.lastindex:  # <option
             options += 1
             if options > MAX_OPTIONS:
                 return True
-        if start < read_to:
+        end = find(">", start + 1)
+        if end < 0:
+            end = len(html)
+        if end - start <= _SHORT_ATTRIBUTES:
             continue
-        tag = span(html, start)
-        if tag is None:  # "<" then no tag name: text, a comment, a doctype
-            continue
-        read_to = end = tag.end()
-        # count in place and stop at the cap: a stray "<b" before megabytes of
-        # text makes one tag of millions of attributes
+        lt = find("<", start + 1, end)
+        if lt >= 0:
+            end = lt
+        # count in place and stop at the cap: a stray "<" before megabytes of
+        # text makes one "tag" of millions of "attributes"
         if end - start > _SHORT_ATTRIBUTES and _many_attributes(html, start, end):
             return True
     return False
