@@ -151,9 +151,7 @@ def context_features(X: np.ndarray, p: np.ndarray, blocks) -> np.ndarray:
 
 
 #: A small container (a box inside the page) whose text is mostly dropped is
-#: dropped whole, unless a block of it is this sure to be content.
-GROUP_SURE = 0.9
-#: ... where "mostly" means less than this share of its words is kept ...
+#: dropped whole, where "mostly" means less than this share of its words is kept ...
 GROUP_KEPT_SHARE = 0.5
 #: ... and "small" means it holds less than this share of the page's text.
 GROUP_MAX_SHARE = 0.3
@@ -209,7 +207,7 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     With ``blocks``, containers are decided as units: in a box of two or more
     blocks that holds a small share of the page (an appeal, a comment, a
     newsletter box) and whose words are mostly dropped, the remaining blocks
-    are dropped too unless they are very sure (:data:`GROUP_SURE`).  Outside
+    are dropped too, however high they score.  Outside
     the article :func:`region`, a block must reach :data:`REGION_OUTSIDE_BAR`
     times the threshold.
     """
@@ -228,5 +226,5 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     share = elem_chars[parent] / total
     small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
     mostly_dropped = kept_w[parent] < GROUP_KEPT_SHARE * all_w[parent]
-    keep &= ~(small_box & mostly_dropped & (p_final < GROUP_SURE))
+    keep &= ~(small_box & mostly_dropped)
     return keep & (region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold))

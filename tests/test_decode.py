@@ -45,8 +45,10 @@ def test_decide_drops_a_mostly_dropped_small_box_whole():
     p = np.array([0.99] * 6 + [0.7, 0.1, 0.05])
     assert decode.decide(p, 0.5).tolist() == [True] * 7 + [False, False]
     assert decode.decide(p, 0.5, b).tolist() == [True] * 6 + [False] * 3
-    # a very sure block survives, and a box that is mostly kept is left alone
-    assert decode.decide(np.array([0.99] * 6 + [0.95, 0.1, 0.05]), 0.5, b)[6]
+    # however sure a block of it is (the example page's first appeal paragraph
+    # scores 0.815 with the bundled model, up to 0.974 with retrained ones) ...
+    assert decode.decide(np.array([0.99] * 6 + [0.97, 0.1, 0.05]), 0.5, b).tolist() == [True] * 6 + [False] * 3
+    # ... but a box that is mostly kept is left alone
     assert decode.decide(np.array([0.99] * 6 + [0.7, 0.8, 0.05]), 0.5, b)[6:8].all()
 
 
