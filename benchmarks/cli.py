@@ -78,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "in each page's gold text.")
     _common(p)
     p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
-    p.add_argument("--words", type=int, default=100, metavar="N",
-                   help="gold texts of fewer words are short (default 100)")
+    p.add_argument("--words", type=int, default=None, metavar="N",
+                   help="gold texts of fewer words are short (default goldsize.DEFAULT_WORDS, 100)")
     p.add_argument("--extractors", nargs="+", metavar="NAME",
                    help="columns (default: boilerstrip trafilatura readability)")
 

@@ -34,7 +34,7 @@ def run(args) -> int:
     if results is None:
         return 2
     root = data.root_arg(args.datasets_root)
-    words = args.words
+    words = DEFAULT_WORDS if args.words is None else args.words
     counts = per_set(results, "goldsize", lambda label, ids: gold_words(root, label, ids))
     part_of = {label: {i: "short" if n < words else "long" for i, n in c.items()}
                for label, c in counts.items()}
