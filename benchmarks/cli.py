@@ -13,6 +13,15 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "(default: $BOILERSTRIP_DATASETS or ../shared/datasets)")
 
 
+def _results(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+
+
+def _columns(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--extractors", nargs="+", metavar="NAME",
+                   help="columns (default: boilerstrip trafilatura readability)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import runner
 
@@ -51,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Re-render results.md and f1_vs_speed.png from a run's "
                                    "results.json; --docs also rewrites the 'Latest full run' "
                                    "section of docs/benchmarks.md.")
-    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    _results(p)
     p.add_argument("--docs", metavar="FILE", nargs="?", const="docs/benchmarks.md",
                    help="docs page whose 'Latest full run' section to rewrite (default docs/benchmarks.md)")
 
@@ -63,25 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="omit the full gold and output")
     p.add_argument("--width", type=int, default=None, help="line width")
 
-    p = sub.add_parser("confidence", help="F1 on the pages boilerstrip is sure of, and on the rest",
-                       description="Split a run's per-page results by boilerstrip's page "
-                                   "confidence (clean(output='json')['confidence']).")
-    _common(p)
-    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
-    p.add_argument("--below", type=float, default=None, metavar="X",
-                   help="confidence below which a page is unsure (default boilerstrip.api.UNSURE_BELOW)")
-    p.add_argument("--extractors", nargs="+", metavar="NAME",
-                   help="columns (default: boilerstrip trafilatura readability)")
-
-    p = sub.add_parser("goldsize", help="F1 on pages with a short gold text, and on the rest",
-                       description="Split a run's per-page results by the number of words "
-                                   "in each page's gold text.")
-    _common(p)
-    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
-    p.add_argument("--words", type=int, default=None, metavar="N",
-                   help="gold texts of fewer words are short (default goldsize.DEFAULT_WORDS, 100)")
-    p.add_argument("--extractors", nargs="+", metavar="NAME",
-                   help="columns (default: boilerstrip trafilatura readability)")
+    for name, short, desc, option, kind, metavar, what in (
+            ("confidence", "F1 on the pages boilerstrip is sure of, and on the rest",
+             "boilerstrip's page confidence (clean(output='json')['confidence']).",
+             "--below", float, "X",
+             "confidence below which a page is unsure (default boilerstrip.api.UNSURE_BELOW)"),
+            ("goldsize", "F1 on pages with a short gold text, and on the rest",
+             "the number of words in each page's gold text.",
+             "--words", int, "N",
+             "gold texts of fewer words are short (default goldsize.DEFAULT_WORDS, 100)")):
+        p = sub.add_parser(name, help=short, description="Split a run's per-page results by " + desc)
+        _common(p)
+        _results(p)
+        p.add_argument(option, type=kind, default=None, metavar=metavar, help=what)
+        _columns(p)
 
     p = sub.add_parser("prompts", help="share of prompt-like boilerplate each extractor keeps",
                        description="Count the left-out blocks of real pages that read as "
@@ -89,16 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "...) and how many of them each extractor's output of a "
                                    "run keeps.")
     _common(p)
-    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    _results(p)
     p.add_argument("--cache", metavar="DIR", help="output cache folder (default benchmarks/.cache)")
-    p.add_argument("--extractors", nargs="+", metavar="NAME",
-                   help="columns (default: boilerstrip trafilatura readability)")
+    _columns(p)
 
     p = sub.add_parser("headlines", help="how often boilerstrip's headline is the page's own",
                        description="On the pages of a run whose gold names the headline, "
                                    "check the block boilerstrip calls the headline.")
     _common(p)
-    p.add_argument("--results", metavar="DIR", help="folder of results.json (default benchmarks/results)")
+    _results(p)
 
     p = sub.add_parser("gate", help="CI regression gate: F1 floors on a fixed subset")
     _common(p)

@@ -109,8 +109,12 @@ def page_confidences(root, label: str, page_ids: list[str]) -> dict[str, float]:
 
 
 def format_table(rows: list[dict], extractors: list[str], below: float) -> str:
-    return format_parts(rows, extractors, "boilerstrip confidence",
-                        {"sure": f"≥ {below}", "unsure": f"< {below}"})
+    """The sure/unsure table of :func:`split_table`'s rows."""
+    return format_parts(rows, extractors, "boilerstrip confidence", _part_names(below))
+
+
+def _part_names(below: float) -> dict[str, str]:
+    return {"sure": f"≥ {below}", "unsure": f"< {below}"}
 
 
 def format_parts(rows: list[dict], extractors: list[str], heading: str, names: dict[str, str]) -> str:
@@ -126,17 +130,37 @@ def format_parts(rows: list[dict], extractors: list[str], heading: str, names: d
 def run(args) -> int:
     from boilerstrip.api import UNSURE_BELOW
 
-    results = read_results(args.results, "confidence")
+    below = UNSURE_BELOW if args.below is None else args.below
+    return run_split(args, "confidence", page_confidences,
+                     lambda c: "sure" if c >= below else "unsure", ["sure", "unsure"],
+                     "boilerstrip's page confidence", "boilerstrip confidence", _part_names(below),
+                     note="confidence from the installed model; ")
+
+
+def run_split(args, command: str, compute, part, parts: list[str], what: str, heading: str,
+              names: dict[str, str], note: str = "") -> int:
+    """A split command: ``compute(root, label, page_ids) -> {page id: value}`` for
+    every set of the run in ``args.results``, ``part(value)`` names each page's
+    part (one of ``parts``), and the table of :func:`split_rows` is printed
+    (:func:`print_split`).  Returns the exit status."""
+    results = read_results(args.results, command)
     if results is None:
         return 2
     root = data.root_arg(args.datasets_root)
-    below = UNSURE_BELOW if args.below is None else args.below
-    conf = per_set(results, "confidence", lambda label, ids: page_confidences(root, label, ids))
-    rows = split_table(results, conf, below)
-    names = set(n for r in rows for n in r["f1"])
-    extractors = [n for n in (args.extractors or DEFAULT_EXTRACTORS) if n in names]
-    print(f"F1 by boilerstrip's page confidence (extractor outputs of the run at commit "
-          f"{results['meta'].get('git_commit', '?')}; confidence from the installed model; "
-          f"held-out pages only on the sets the model trains on)\n")
-    print(format_table(rows, extractors, below))
+    values = per_set(results, command, lambda label, ids: compute(root, label, ids))
+    part_of = {label: {i: part(v) for i, v in vals.items()} for label, vals in values.items()}
+    print_split(results, split_rows(results, part_of, parts), args.extractors, what, heading,
+                names, note)
     return 0
+
+
+def print_split(results: dict, rows: list[dict], columns: list[str] | None, what: str,
+                heading: str, names: dict[str, str], note: str = "") -> None:
+    """Print :func:`split_rows`' rows under a line saying what they split by:
+    the ``columns`` extractors (default :data:`DEFAULT_EXTRACTORS`) that the run has."""
+    present = set(n for r in rows for n in r["f1"])
+    extractors = [n for n in (columns or DEFAULT_EXTRACTORS) if n in present]
+    print(f"F1 by {what} (extractor outputs of the run at commit "
+          f"{results['meta'].get('git_commit', '?')}; {note}"
+          f"held-out pages only on the sets the model trains on)\n")
+    print(format_parts(rows, extractors, heading, names))

@@ -15,8 +15,7 @@ from boilerstrip.datasets import gold_text, load_corpus
 from boilerstrip.text import WORD_RE
 
 from . import data
-from .confidence import DEFAULT_EXTRACTORS, format_parts, per_set, split_rows
-from .report import read_results
+from .confidence import run_split
 
 #: Gold texts with fewer words than this are "short".
 DEFAULT_WORDS = 100
@@ -30,19 +29,7 @@ def gold_words(root, label: str, page_ids: list[str]) -> dict[str, int]:
 
 
 def run(args) -> int:
-    results = read_results(args.results, "goldsize")
-    if results is None:
-        return 2
-    root = data.root_arg(args.datasets_root)
     words = DEFAULT_WORDS if args.words is None else args.words
-    counts = per_set(results, "goldsize", lambda label, ids: gold_words(root, label, ids))
-    part_of = {label: {i: "short" if n < words else "long" for i, n in c.items()}
-               for label, c in counts.items()}
-    rows = split_rows(results, part_of, ["short", "long"])
-    names = set(n for r in rows for n in r["f1"])
-    extractors = [n for n in (args.extractors or DEFAULT_EXTRACTORS) if n in names]
-    print(f"F1 by the length of the gold text (extractor outputs of the run at commit "
-          f"{results['meta'].get('git_commit', '?')}; held-out pages only on the sets the "
-          f"model trains on)\n")
-    print(format_parts(rows, extractors, "gold words", {"short": f"< {words}", "long": f"≥ {words}"}))
-    return 0
+    return run_split(args, "goldsize", gold_words, lambda n: "short" if n < words else "long",
+                     ["short", "long"], "the length of the gold text", "gold words",
+                     {"short": f"< {words}", "long": f"≥ {words}"})
