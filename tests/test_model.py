@@ -41,9 +41,13 @@ def test_tree_ensemble_reads_any_memory_order_and_chunks_alike(monkeypatch):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, e.n_features)) * 3
     want = np.array([e.decision_function(row[None, :])[0] for row in X])
+    wide = np.zeros((len(X), 2 * e.n_features))
+    wide[:, ::2] = X
+    strided = wide[:, ::2]              # neither C- nor Fortran-contiguous
+    assert not (strided.flags.c_contiguous or strided.flags.f_contiguous)
     for chunk_cells in (1 << 18, len(e.roots) * 7, 1):
         monkeypatch.setattr(model_module, "PREDICT_CHUNK_CELLS", chunk_cells)
-        for arr in (np.ascontiguousarray(X), np.asfortranarray(X), X[::-1][::-1]):
+        for arr in (np.ascontiguousarray(X), np.asfortranarray(X), strided):
             assert np.array_equal(e.decision_function(arr), want)
 
 

@@ -7,6 +7,8 @@ import pkgutil
 import re
 from pathlib import Path
 
+import pytest
+
 import boilerstrip
 
 try:  # Python 3.11+
@@ -46,7 +48,7 @@ def _opcodes(parsed):
 def test_finds_new_regex_syntax():
     # the check itself can fail: both constructs are seen (on 3.11+)
     if not hasattr(sre_parse, "ATOMIC_GROUP"):  # pragma: no cover - Python 3.10
-        return
+        pytest.skip("this Python's re knows no atomic groups (importing the package was the test)")
     assert NEW_IN_311 <= set(_opcodes(sre_parse.parse(r"(?:a*+(?>b))")))
     assert not NEW_IN_311 & set(_opcodes(sre_parse.parse(r"[*+](?:a*)+")))
 
