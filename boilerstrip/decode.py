@@ -161,8 +161,8 @@ GROUP_MAX_SHARE = 0.3
 #: block-level levels up ...
 REGION_CLIMB = 3
 #: ... or higher, until it holds at least this share of the words scoring
-#: :data:`RUN_PIVOT` or more.
-REGION_KEPT_SHARE = 2 / 3
+#: :data:`RUN_PIVOT` or more (words outside links: see :func:`region`).
+REGION_KEPT_SHARE = 1 / 2
 #: Outside the region a block is kept only when its score reaches this many
 #: times the threshold: never at the default threshold of 0.5, and lower
 #: thresholds still keep more.
@@ -182,12 +182,18 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
     holds :data:`REGION_KEPT_SHARE` of the words that score :data:`RUN_PIVOT`
     or more: where most of those lie elsewhere (the posts of a forum thread,
     the items of a listing), the best box is one part of the page's main
-    text, not all of it.  The region depends on the scores only, not on the
-    threshold, so that a lower threshold never keeps less.
+    text, not all of it.  Link text does not count in that share: a sidebar
+    of archive, category and blogroll links that the model half-believes
+    would otherwise pull the region up to the whole page.  The region
+    depends on the scores only, not on the threshold, so that a lower
+    threshold never keeps less.
     """
     parent = blocks.element_parent
     box = best_box(blocks, words * (p_final - RUN_PIVOT))
-    likely = subtree_sums(blocks, words * (p_final >= RUN_PIVOT))
+    chars = np.fromiter(map(len, blocks.text), dtype=np.float64, count=len(p_final))
+    own_text = 1.0 - np.minimum(np.asarray(blocks.link_chars, dtype=np.float64)
+                                / np.maximum(chars, 1.0), 1.0)
+    likely = subtree_sums(blocks, words * own_text * (p_final >= RUN_PIVOT))
     need = REGION_KEPT_SHARE * likely[0]
     for _ in range(REGION_CLIMB):
         box = parent[box]

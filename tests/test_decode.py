@@ -176,3 +176,23 @@ def test_a_lower_threshold_never_keeps_less(scores, t1, t2):
     lo, hi = min(t1, t2), max(t1, t2)
     p = np.array(scores)
     assert not (decode.decide(p, hi, _NESTED_PAGE) & ~decode.decide(p, lo, _NESTED_PAGE)).any()
+
+
+def test_link_text_does_not_widen_the_region():
+    # an old blog: the post nested in a column of boxes (date line, comments,
+    # related links, a footer note), and beside the column a sidebar of archive
+    # links that scores as content; the links are most of the page's likely words
+    links = "".join(f"<a href=/{k}>month {k} archive</a> " for k in range(60))
+    html = ("<div id=cols><div id=d><div id=c><div id=b><div id=a><div class=entry><p>"
+            + "post words " * 40 + "</p><p>" + "more post words " * 20 + "</p></div>"
+            "<p>" + "posted by a writer " * 8 + "</p></div><p>" + "comments are closed " * 8
+            + "</p></div><p>" + "related story one " * 8 + "</p></div><p>" + "footer note " * 12
+            + "</p></div>"
+            "<div id=side><div class=archive>" + links + "</div></div></div>")
+    b = segment(parse(html).body)
+    assert len(b) == 7 and b.link_chars[6] > 0.9 * len(b.text[6])   # spaces between links
+    p = np.array([0.95, 0.9, 0.1, 0.1, 0.1, 0.1, 0.65])
+    assert decode.decide(p, 0.5, b).tolist() == [True, True] + [False] * 5
+    # counted as likely words, the links would lift the region over the sidebar
+    b.link_chars[6] = 0
+    assert decode.decide(p, 0.5, b).tolist() == [True, True] + [False] * 4 + [True]
