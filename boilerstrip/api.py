@@ -120,6 +120,28 @@ def find_headline(X: np.ndarray, tags: list[str]) -> int | None:
                                    others=short_plain, others_overlap=TITLE_BLOCK_OVERLAP)
 
 
+#: A headline anchors the article's lede (:func:`decode.decide`) when it is an
+#: ``h1``-``h3`` whose words and the page title's overlap this much both ways.
+LEDE_TITLE_OVERLAP = 0.8
+
+
+def lede_anchor(X: np.ndarray, tags: list[str], headline: int | None) -> int | None:
+    """``headline`` when it is a heading that matches the page title closely
+    (:data:`LEDE_TITLE_OVERLAP`), else ``None``: a first ``<h1>`` taken for
+    want of a match (often the site's name) anchors nothing."""
+    if (headline is None or tags[headline] not in features.HEADLINE_TAGS
+            or X[headline, _TITLE_OVERLAP] < LEDE_TITLE_OVERLAP):
+        return None
+    return headline
+
+
+def keep_blocks(scores: np.ndarray, threshold: float, blocks, X: np.ndarray,
+                headline: int | None) -> np.ndarray:
+    """The keep/drop decision of every block, as :func:`clean` makes it (the
+    training, evaluation and labeling tools call this too)."""
+    return decode.decide(scores, threshold, blocks, lede_anchor(X, blocks.tag, headline))
+
+
 def _check_args(html, output, threshold, max_bytes):
     if not isinstance(html, (str, bytes, bytearray, memoryview)):
         raise TypeError(f"clean() expects HTML as str or bytes, not {type(html).__name__}")
@@ -186,7 +208,7 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
         if output == "json":
             return render.to_json(Blocks(), [], [], None, url, t, None)
         return ""
-    kept = decode.decide(a.scores, t, a.blocks)
+    kept = keep_blocks(a.scores, t, a.blocks, a.X, a.headline)
     if output == "json":
         return render.to_json(a.blocks, a.scores, kept, a.title, url, t, a.headline,
                               page_confidence(a.block_scores))

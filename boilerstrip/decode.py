@@ -207,7 +207,38 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
     return (levels == box).any(axis=0) | (levels[-1] != 0)
 
 
-def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
+#: The lede: at most this many blocks right after a headline that matches the
+#: page title, inside the headline's container ...
+LEDE_BLOCKS = 2
+#: ... are kept from ``threshold ** LEDE_POWER`` up (0.3 at the default 0.5;
+#: a power, so that the bar lies under the threshold between 0 and 1 and meets
+#: it at both ends: threshold 1 still keeps only blocks scoring 1) ...
+LEDE_POWER = 1.75
+#: ... or, on a page where no block scores :data:`SURE` or more, from
+#: ``threshold ** LEDE_POWER_UNSURE`` (0.1 at the default).
+LEDE_POWER_UNSURE = 3.3
+#: A final score this high marks a block the model is sure of.
+SURE = 0.9
+#: Block tags that end the lede (the next section or post starts).
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def lede(blocks, headline: int) -> list[int]:
+    """The blocks right after ``headline`` that sit in its container: at most
+    :data:`LEDE_BLOCKS`, up to the next heading, and only while a block has
+    the headline's parent or grandparent among its ancestors."""
+    levels = blocks.ancestor_levels
+    home = levels[1:3, headline]
+    out = []
+    for i in range(headline + 1, min(headline + 1 + LEDE_BLOCKS, len(blocks))):
+        if blocks.tag[i] in _HEADINGS or not np.isin(levels[:, i], home).any():
+            break
+        out.append(i)
+    return out
+
+
+def decide(p_final: np.ndarray, threshold: float, blocks=None,
+           headline: int | None = None) -> np.ndarray:
     """Keep mask: blocks whose final probability reaches ``threshold``.
 
     With ``blocks``, containers are decided as units: in a box of two or more
@@ -216,21 +247,35 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None) -> np.ndarray:
     are dropped too, however high they score.  Outside
     the article :func:`region`, a block must reach :data:`REGION_OUTSIDE_BAR`
     times the threshold.
+
+    ``headline`` is the index of a heading that matches the page title (see
+    ``api.lede_anchor``), or ``None``.  An article starts right after its
+    headline, so its :func:`lede` blocks need a lower bar, the threshold to
+    the power :data:`LEDE_POWER` (:data:`LEDE_POWER_UNSURE` on a page where
+    no block is :data:`SURE`): the post of a line or two under its title on
+    a blog page, which scores low beside the sidebar's longer boxes, and its
+    date or byline.
     """
     keep = p_final >= threshold
-    if blocks is None or len(p_final) < 2 or not keep.any():
+    if blocks is None or len(p_final) < 2:
         return keep
-    parent = np.asarray(blocks.parent)   # element ids index the bins
-    # block texts are whitespace-normalised: words = spaces + 1
-    words = np.fromiter(map(str.count, blocks.text, repeat(" ")), dtype=np.float64,
-                        count=len(p_final)) + 1.0
-    n_in = np.bincount(parent)
-    kept_w = np.bincount(parent, weights=words * keep)
-    all_w = np.bincount(parent, weights=words)
-    elem_chars = blocks.element_sizes
-    total = max(float(elem_chars[0]), 1.0)
-    share = elem_chars[parent] / total
-    small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
-    mostly_dropped = kept_w[parent] < GROUP_KEPT_SHARE * all_w[parent]
-    keep &= ~(small_box & mostly_dropped)
-    return keep & (region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold))
+    if keep.any():
+        parent = np.asarray(blocks.parent)   # element ids index the bins
+        # block texts are whitespace-normalised: words = spaces + 1
+        words = np.fromiter(map(str.count, blocks.text, repeat(" ")), dtype=np.float64,
+                            count=len(p_final)) + 1.0
+        n_in = np.bincount(parent)
+        kept_w = np.bincount(parent, weights=words * keep)
+        all_w = np.bincount(parent, weights=words)
+        elem_chars = blocks.element_sizes
+        total = max(float(elem_chars[0]), 1.0)
+        share = elem_chars[parent] / total
+        small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
+        mostly_dropped = kept_w[parent] < GROUP_KEPT_SHARE * all_w[parent]
+        keep &= ~(small_box & mostly_dropped)
+        keep &= region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold)
+    if headline is not None:
+        bar = threshold ** (LEDE_POWER if p_final.max() >= SURE else LEDE_POWER_UNSURE)
+        for i in lede(blocks, headline):
+            keep[i] |= p_final[i] >= bar
+    return keep

@@ -56,12 +56,20 @@ class CorpusScore:
         return d
 
 
-def output_text(pd, kept: np.ndarray) -> str:
+def decide_prepared(pd, prob: np.ndarray, threshold: float) -> tuple[np.ndarray, int | None]:
+    """``(keep mask, headline)`` of a prepared page with final scores ``prob``,
+    as :func:`boilerstrip.clean` decides them."""
+    from .api import find_headline, keep_blocks
+
+    headline = find_headline(pd.X, pd.blocks.tag)
+    return keep_blocks(prob, threshold, pd.blocks, pd.X, headline), headline
+
+
+def output_text(pd, kept: np.ndarray, headline: int | None) -> str:
     """The text :func:`boilerstrip.clean` returns for a prepared page and its decisions."""
-    from .api import find_headline
     from .render import body_text
 
-    return body_text(pd.blocks, kept, find_headline(pd.X, pd.blocks.tag))
+    return body_text(pd.blocks, kept, headline)
 
 
 def score_prepared(corpus: str, items, predict, threshold: float) -> CorpusScore:
@@ -80,8 +88,8 @@ def score_prepared(corpus: str, items, predict, threshold: float) -> CorpusScore
             row["error"] = err
         else:
             prob = predict(pd)
-            kept = decode.decide(prob, threshold, pd.blocks)
-            text = output_text(pd, kept)
+            kept, headline = decide_prepared(pd, prob, threshold)
+            text = output_text(pd, kept, headline)
             known = pd.y >= 0
             if known.any():
                 c = float((pd.w * (kept == (pd.y == 1)))[known].sum())

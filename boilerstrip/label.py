@@ -80,8 +80,7 @@ class LabelSession:
 
     def __init__(self, page_path, corpus_dir, *, model=None, threshold: float | None = None,
                  page_id: str | None = None, url: str | None = None):
-        from . import decode
-        from .api import analyse
+        from .api import analyse, keep_blocks
         from .encoding import to_text
         from .model import load_model
 
@@ -102,7 +101,7 @@ class LabelSession:
         self.title = a.title
         self.blocks = a.blocks
         self.scores = [float(s) for s in a.scores]
-        self.kept = [bool(k) for k in decode.decide(a.scores, self.threshold, a.blocks)]
+        self.kept = [bool(k) for k in keep_blocks(a.scores, self.threshold, a.blocks, a.X, a.headline)]
         self.headline = a.headline
         self.lock = threading.Lock()
         self.page_id, self.initial, in_corpus = self._choose_id(

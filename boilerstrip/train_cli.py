@@ -274,21 +274,18 @@ def pick_threshold(f1_at: dict, default: float) -> float:
 def evaluate_pages(predict, pages, threshold: float, with_std: bool = False) -> dict:
     """Block accuracy and benchmark-metric F1 of ``predict(page) -> probs`` on pages
     (and, ``with_std``, the bootstrap standard deviation of F1 over pages)."""
-    from . import decode, metrics
-    from .api import find_headline
-    from .render import body_text
+    from . import metrics
+    from .evaluate import decide_prepared, output_text
 
     correct = total = 0.0
     scores = []
     for p in pages:
-        prob = predict(p)
-        kept = decode.decide(prob, threshold, p.blocks)
+        kept, headline = decide_prepared(p, predict(p), threshold)
         known = p.y >= 0
         correct += float((p.w * (kept == (p.y == 1)))[known].sum())
         total += float(p.w[known].sum())
         if p.gold:
-            text = body_text(p.blocks, kept, find_headline(p.X, p.blocks.tag))
-            scores.append(metrics.score_page(text, p.gold))
+            scores.append(metrics.score_page(output_text(p, kept, headline), p.gold))
     agg = metrics.aggregate(scores)
     out = {"block_accuracy": correct / total if total else 0.0,
            "f1": agg.f1, "precision": agg.precision, "recall": agg.recall,
@@ -306,11 +303,11 @@ APPEAL_CHECK_SEED = 12345
 def _kept_counts(predict, threshold: float, marked) -> tuple[int, int, int]:
     """``(pages, marked blocks, kept of them)`` over ``(page, mask)`` pairs: what
     ``predict(page) -> probs`` keeps at ``threshold`` of each page's masked blocks."""
-    from . import decode
+    from .evaluate import decide_prepared
 
     n_pages = total = kept_n = 0
     for page, mask in marked:
-        kept = decode.decide(predict(page), threshold, page.blocks)
+        kept = decide_prepared(page, predict(page), threshold)[0]
         n_pages += 1
         total += int(mask.sum())
         kept_n += int((kept & mask).sum())

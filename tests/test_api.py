@@ -168,3 +168,23 @@ def test_json_confidence_is_the_best_block_alone_score(fixture_html):
 def test_version_and_exports():
     assert boilerstrip.__version__
     assert callable(boilerstrip.load_model)
+
+
+def test_the_lede_anchor_is_a_heading_that_matches_the_title():
+    from boilerstrip import api, features
+    from boilerstrip.parse import page_title, parse
+    from boilerstrip.segment import segment
+
+    html = ("<html><head><title>Our trip to the coast | Blog</title></head><body>"
+            "<h1>The Sisters Blog</h1><h2>Our trip to the coast</h2><p>Two lines.</p>"
+            "<div>Our trip to the coast</div></body></html>")
+    tree = parse(html)
+    b = segment(tree.body)
+    X = features.compute(b, page_title(tree))
+    assert api.find_headline(X, b.tag) == 1
+    assert api.lede_anchor(X, b.tag, 1) == 1
+    assert api.lede_anchor(X, b.tag, 0) is None      # an h1 that does not match
+    assert api.lede_anchor(X, b.tag, 3) is None      # not a heading
+    assert api.lede_anchor(X, b.tag, None) is None
+    X2 = features.compute(b, "Our trip to the coast, and what we ate there | The Sisters Blog")
+    assert api.lede_anchor(X2, b.tag, 1) is None     # covers too little of the title

@@ -170,12 +170,53 @@ _NESTED_PAGE = segment(parse(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)),
-       st.floats(0, 1), st.floats(0, 1))
-def test_a_lower_threshold_never_keeps_less(scores, t1, t2):
-    # the region and the box rule depend on the scores, not on the threshold
+       st.floats(0, 1), st.floats(0, 1), st.sampled_from([None, 0, 2, 5]))
+def test_a_lower_threshold_never_keeps_less(scores, t1, t2, headline):
+    # the region, the box rule and the lede depend on the scores, not on the threshold
     lo, hi = min(t1, t2), max(t1, t2)
     p = np.array(scores)
-    assert not (decode.decide(p, hi, _NESTED_PAGE) & ~decode.decide(p, lo, _NESTED_PAGE)).any()
+    assert not (decode.decide(p, hi, _NESTED_PAGE, headline)
+                & ~decode.decide(p, lo, _NESTED_PAGE, headline)).any()
+
+
+# a blog page: a two-line post under its title, then its comment form; a
+# sidebar whose "about us" box reads like an article
+_BLOG = segment(parse(
+    "<div id=wrap><div id=main><div class=post><h2>Our trip to the coast</h2>"
+    "<div class=meta><p>Posted 12 March</p></div><div class=entry><p>"
+    + "short post words " * 8 + "</p><p>" + "second line words " * 5 + "</p></div>"
+    "<h3>Leave a comment</h3><p>Name (required)</p></div></div>"
+    "<div id=side><h2>About us</h2><p>" + "we are two sisters who travel " * 8
+    + "</p></div></div>").body)
+
+
+def test_the_lede_under_a_title_headline_is_kept():
+    b = _BLOG
+    assert [t.split()[0] for t in b.text] == ["Our", "Posted", "short", "second", "Leave",
+                                              "Name", "About", "we"]
+    p = np.array([0.4, 0.2, 0.45, 0.4, 0.05, 0.05, 0.3, 0.95])
+    assert decode.decide(p, 0.5, b).tolist() == [False] * 7 + [True]
+    # with the headline: its two blocks after it, in its container, from 0.5 ** 1.75 = 0.30 up
+    kept = decode.decide(p, 0.5, b, headline=0)
+    assert kept.tolist() == [False, False, True, False, False, False, False, True]
+    assert decode.lede(b, 0) == [1, 2]
+    # on a page where no block is sure, the bar is 0.5 ** 3.3 = 0.10
+    unsure = decode.decide(np.where(p == 0.95, 0.85, p), 0.5, b, headline=0)
+    assert unsure[[1, 2]].all() and not unsure[3]
+    assert not decode.decide(p, 1.0, b, headline=0).any()       # the bar meets 1 at 1
+    assert decode.decide(p, 0.0, b, headline=0).all()
+
+
+def test_the_lede_stops_at_a_heading_and_outside_the_headline_container():
+    b = _BLOG
+    assert decode.lede(b, 3) == []          # next block is a heading
+    assert decode.lede(b, 6) == [7]         # the sidebar's heading: its box only
+    assert decode.lede(b, 7) == []          # the last block
+    # a block under neither the headline's parent nor grandparent ends the lede
+    html = ("<div id=a><div id=b><h2>Title</h2><p>lede</p></div></div>"
+            "<div id=c><div id=d><p>elsewhere</p></div></div>")
+    b2 = segment(parse(html).body)
+    assert decode.lede(b2, 0) == [1]
 
 
 def test_link_text_does_not_widen_the_region():
