@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import decode, metrics
+from . import metrics
 
 
 @dataclass
