@@ -88,8 +88,8 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
         "blocks); F1 is the article-extraction-benchmark shingle metric on pages with full "
         "gold text (\u2013 where a set has snippets only: its blocks are labeled from "
         "`with`/`without` snippets, so it has block accuracy but no page F1), scored on "
-        "the blocks `clean()` keeps: the threshold plus the decision's box and "
-        "article-region rules (docs/design.md, section 5).",
+        "the blocks `clean()` keeps: the threshold plus the decision's box, "
+        "article-region and lede rules (docs/design.md, section 5).",
         "",
         "| corpus | pages | pages with text | block accuracy | precision | recall | F1 |",
         "|---|---|---|---|---|---|---|",
