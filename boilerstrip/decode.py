@@ -237,8 +237,19 @@ def lede(blocks, headline: int) -> list[int]:
     return out
 
 
+def article_found(p_final: np.ndarray, blocks, headline: int) -> bool:
+    """Whether some block after ``headline``, under its parent or grandparent,
+    scores :data:`RUN_PIVOT` or more: the model found the article that the
+    headline opens (on the scores only, so that the threshold does not
+    change the answer)."""
+    levels = blocks.ancestor_levels
+    under = np.isin(levels, levels[1:3, headline]).any(axis=0)
+    under[:headline + 1] = False
+    return bool((under & (p_final >= RUN_PIVOT)).any())
+
+
 def decide(p_final: np.ndarray, threshold: float, blocks=None,
-           headline: int | None = None) -> np.ndarray:
+           headline: int | None = None, dateline: np.ndarray | None = None) -> np.ndarray:
     """Keep mask: blocks whose final probability reaches ``threshold``.
 
     With ``blocks``, containers are decided as units: in a box of two or more
@@ -250,11 +261,14 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None,
 
     ``headline`` is the index of a heading that matches the page title (see
     ``api.lede_anchor``), or ``None``.  An article starts right after its
-    headline, so its :func:`lede` blocks need a lower bar, the threshold to
-    the power :data:`LEDE_POWER` (:data:`LEDE_POWER_UNSURE` on a page where
-    no block is :data:`SURE`): the post of a line or two under its title on
-    a blog page, which scores low beside the sidebar's longer boxes, and its
-    date or byline.
+    headline, so where the model missed it (:func:`article_found` is false:
+    the post of a line or two under its title on a blog page, which scores
+    low beside the sidebar's longer boxes), its :func:`lede` blocks need a
+    lower bar, the threshold to the power :data:`LEDE_POWER`
+    (:data:`LEDE_POWER_UNSURE` on a page where no block is :data:`SURE`).
+    Where the model found the article, only the lede's ``dateline`` blocks
+    (a mask: blocks holding a date) get that bar: an appeal or a sign-in
+    notice set between a headline and its story is left to the model.
     """
     keep = p_final >= threshold
     if blocks is None or len(p_final) < 2:
@@ -276,6 +290,8 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None,
         keep &= region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold)
     if headline is not None:
         bar = threshold ** (LEDE_POWER if p_final.max() >= SURE else LEDE_POWER_UNSURE)
+        missed = not article_found(p_final, blocks, headline)
         for i in lede(blocks, headline):
-            keep[i] |= p_final[i] >= bar
+            if missed or (dateline is not None and dateline[i]):
+                keep[i] |= p_final[i] >= bar
     return keep

@@ -170,13 +170,15 @@ _NESTED_PAGE = segment(parse(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)),
-       st.floats(0, 1), st.floats(0, 1), st.sampled_from([None, 0, 2, 5]))
-def test_a_lower_threshold_never_keeps_less(scores, t1, t2, headline):
+       st.floats(0, 1), st.floats(0, 1), st.sampled_from([None, 0, 2, 5]),
+       st.lists(st.booleans(), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)))
+def test_a_lower_threshold_never_keeps_less(scores, t1, t2, headline, dateline):
     # the region, the box rule and the lede depend on the scores, not on the threshold
     lo, hi = min(t1, t2), max(t1, t2)
     p = np.array(scores)
-    assert not (decode.decide(p, hi, _NESTED_PAGE, headline)
-                & ~decode.decide(p, lo, _NESTED_PAGE, headline)).any()
+    d = np.array(dateline)
+    assert not (decode.decide(p, hi, _NESTED_PAGE, headline, d)
+                & ~decode.decide(p, lo, _NESTED_PAGE, headline, d)).any()
 
 
 # a blog page: a two-line post under its title, then its comment form; a
@@ -205,6 +207,21 @@ def test_the_lede_under_a_title_headline_is_kept():
     assert unsure[[1, 2]].all() and not unsure[3]
     assert not decode.decide(p, 1.0, b, headline=0).any()       # the bar meets 1 at 1
     assert decode.decide(p, 0.0, b, headline=0).all()
+
+
+def test_the_lede_is_left_to_the_model_where_it_found_the_article():
+    # the story under the headline scores high: a block between them that the
+    # model dropped (an appeal, a sign-in notice) stays dropped, but a dateline
+    # there still gets the lede's bar
+    b = _BLOG
+    p = np.array([0.4, 0.35, 0.45, 0.9, 0.05, 0.05, 0.3, 0.95])
+    assert decode.article_found(p, b, 0)
+    assert not decode.article_found(np.where(p == 0.9, 0.45, p), b, 0)
+    kept = decode.decide(p, 0.5, b, headline=0)
+    assert kept.tolist() == [False, False, False, True, False, False, False, True]
+    dateline = np.array([False, True] + [False] * 6)
+    kept = decode.decide(p, 0.5, b, headline=0, dateline=dateline)
+    assert kept.tolist() == [False, True, False, True, False, False, False, True]
 
 
 def test_the_lede_stops_at_a_heading_and_outside_the_headline_container():
