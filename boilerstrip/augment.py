@@ -186,29 +186,49 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0,
     y_new = list(y.tolist())
     inserted = 0
     for pt in reversed(points):
-        cat = cats[int(rng.choice(len(cats), p=probs))]
-        texts = synth_texts(rng, cat)
         ref = min(pt, len(y_new) - 1)
         while ref > 0 and y_new[ref] != 1:
             ref -= 1
-        hint_bit = 0
-        if rng.random() < 0.5:
-            hint = HINTS[cat][rng.integers(len(HINTS[cat]))]
-            hint_bit = PATTERN_BIT[hint]
-        for k, t in enumerate(texts):
-            at = pt + k
-            row = {name: cols[name][ref] for name in _BLOCK_COLUMNS}
-            row["text"] = t
-            row["link_chars"] = 0 if rng.random() < 0.7 else int(len(t) * rng.uniform(0.05, 0.4))
-            row["owner"] = _new_element(cols, cols["tag"][ref], cols["own_mask"][ref],
-                                        cols["parent"][ref], len(t))
-            row["anc_mask"] |= hint_bit
-            _insert_block(cols, at, row)
-            y_new.insert(at, 0)
-            for cont in (cols["parent"][at], cols["grandparent"][at], 0):
-                cols["element_chars"][cont] += len(t)
-            inserted += 1
+        inserted += _insert_synthetic(cols, y_new, pt, ref, rng, cats, probs)
     return Blocks(**cols), np.asarray(y_new, dtype=np.int8), inserted
+
+
+def _insert_synthetic(cols: dict, y_new: list, pt: int, ref: int, rng: np.random.Generator,
+                      cats: list, probs: np.ndarray) -> int:
+    """Insert one to three synthetic paragraphs of a random category before block
+    ``pt``, each with the structure of block ``ref``; return how many."""
+    cat = cats[int(rng.choice(len(cats), p=probs))]
+    texts = synth_texts(rng, cat)
+    hint_bit = 0
+    if rng.random() < 0.5:
+        hint = HINTS[cat][rng.integers(len(HINTS[cat]))]
+        hint_bit = PATTERN_BIT[hint]
+    for k, t in enumerate(texts):
+        at = pt + k
+        row = {name: cols[name][ref] for name in _BLOCK_COLUMNS}
+        row["text"] = t
+        row["link_chars"] = 0 if rng.random() < 0.7 else int(len(t) * rng.uniform(0.05, 0.4))
+        row["owner"] = _new_element(cols, cols["tag"][ref], cols["own_mask"][ref],
+                                    cols["parent"][ref], len(t))
+        row["anc_mask"] |= hint_bit
+        _insert_block(cols, at, row)
+        y_new.insert(at, 0)
+        for cont in (cols["parent"][at], cols["grandparent"][at], 0):
+            cols["element_chars"][cont] += len(t)
+    return len(texts)
+
+
+def insert_at(blocks: Blocks, y: np.ndarray, page_id: str, at: int, seed: int = 0):
+    """Return ``(blocks, y, inserted)`` with synthetic boilerplate of one category
+    inserted before block ``at``, with that block's structure (the check of
+    appeals set between a headline and its story: ``boilerstrip train``)."""
+    rng = _rng("at/" + page_id, seed)
+    cats = list(CATEGORY_WEIGHTS)
+    probs = np.array([CATEGORY_WEIGHTS[c] for c in cats])
+    cols = _columns(blocks)
+    y_new = list(y.tolist())
+    n = _insert_synthetic(cols, y_new, at, at, rng, cats, probs / probs.sum())
+    return Blocks(**cols), np.asarray(y_new, dtype=np.int8), n
 
 
 # --- synthetic comment threads ------------------------------------------------

@@ -112,6 +112,15 @@ def write_card(path: Path, meta: dict, model_path, config_path=None, python="") 
             f"{a['kept']} of {a['inserted']} inserted blocks ({a['kept_share']:.1%}). The "
             "benchmark sets hardly hold such blocks, so their F1 does not show this.",
         ]
+    if "headline_appeals" in v:
+        a = v["headline_appeals"]
+        lines += [
+            "",
+            f"Right after the headline: into the {a['pages']} held-out pages whose headline "
+            "matches the page title, the same kinds of synthetic boilerplate were set "
+            "between the headline and the block after it; the model kept "
+            f"{a['kept']} of {a['inserted']} ({a['kept_share']:.1%}).",
+        ]
     if "prompts" in v:
         a = v["prompts"]
         lines += [

@@ -338,6 +338,39 @@ def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED
     return _counts("inserted", *_kept_counts(predict, threshold, marked()))
 
 
+def headline_appeal_check(predict, pages, threshold: float,
+                          seed: int = APPEAL_CHECK_SEED) -> dict:
+    """The appeal check at one place: right after the headline, where sign-in
+    notices and fundraising banners often sit and where the decision's lede
+    rule (docs/design.md, section 5) lowers the bar.  Into every page whose
+    headline matches its title (``api.lede_anchor``), synthetic boilerplate
+    of one category goes between the headline and the block after it, with
+    that block's structure; the count is of those blocks kept."""
+    from . import features
+    from .api import find_headline, lede_anchor
+    from .augment import insert_at
+    from .train import PageData
+
+    def marked():
+        for p in pages:
+            h = lede_anchor(p.X, p.blocks.tag, find_headline(p.X, p.blocks.tag))
+            if h is None or h + 1 >= len(p.blocks):
+                continue
+            blocks, y, n = insert_at(p.blocks, p.y, p.id, h + 1, seed)
+            new = np.zeros(len(y), dtype=bool)
+            new[h + 1:h + 1 + n] = True
+            yield (PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
+                            np.zeros(len(y)), None, p.title, p.page_type), new)
+
+    return _counts("inserted", *_kept_counts(predict, threshold, marked()))
+
+
+def headline_appeals_line(a: dict) -> str:
+    """One line of a report: the headline appeal check's counts."""
+    return (f"synthetic appeals after the headline kept: {a['kept']}/{a['inserted']} "
+            f"({a['kept_share']:.1%}) on {a['pages']} pages")
+
+
 def _counts(total_key: str, pages: int, total: int, kept: int) -> dict:
     """A check's report entry: pages, blocks counted (under ``total_key``), kept, share."""
     return {"pages": pages, total_key: total, "kept": kept,
@@ -562,6 +595,7 @@ def run(args) -> int:
         report["corpora"][c] = evaluate_pages(lambda p: probs[id(p)], hp, clf.threshold)
     report["all"] = evaluate_pages(lambda p: probs[id(p)], held, clf.threshold)
     report["appeals"] = appeal_check(clf.predict_proba, held, clf.threshold)
+    report["headline_appeals"] = headline_appeal_check(clf.predict_proba, held, clf.threshold)
     report["prompts"] = prompt_check(lambda p: probs[id(p)], held, clf.threshold)
     meta = {
         "corpora": list(corpora), "seed": seed, "holdout": holdout, "params": params,
@@ -688,6 +722,7 @@ def _compare_bundled(held, corpora) -> dict:
         out["corpora"][c] = evaluate_pages(predict, [p for p in held if p.corpus == c], t)
     out["all"] = evaluate_pages(predict, held, t)
     out["appeals"] = appeal_check(predict, held, t)
+    out["headline_appeals"] = headline_appeal_check(predict, held, t)
     out["prompts"] = prompt_check(predict, held, t)
     return out
 
@@ -709,6 +744,7 @@ def format_report(full: dict) -> str:
         lines.append(line)
     # the two checks of in-article boilerplate, each next to the bundled model's
     for key, total, line_of in (("appeals", "inserted", appeals_line),
+                                ("headline_appeals", "inserted", headline_appeals_line),
                                 ("prompts", "prompts", prompts_line)):
         if key in full:
             line = line_of(full[key])

@@ -330,6 +330,31 @@ def test_appeal_check_counts_the_inserted_blocks_kept():
     assert train_cli.appeal_check(lambda p: np.ones(len(p.y)), pages, 0.5, seed=7)["inserted"] > 0
 
 
+def test_headline_appeal_check_sets_its_blocks_right_after_the_headline():
+    from boilerstrip.api import find_headline, lede_anchor
+
+    pages = [prepare_page(p, "example") for p in load_corpus(str(EXAMPLE))]
+    anchored = [p for p in pages
+                if lede_anchor(p.X, p.blocks.tag, find_headline(p.X, p.blocks.tag)) is not None]
+    assert anchored, "the example corpus needs pages whose headline matches the title"
+    keep_all = train_cli.headline_appeal_check(lambda p: np.ones(len(p.y)), pages, 0.5)
+    keep_none = train_cli.headline_appeal_check(lambda p: np.zeros(len(p.y)), pages, 0.5)
+    assert keep_all["pages"] == keep_none["pages"] == len(anchored)
+    assert keep_all["inserted"] == keep_none["inserted"] >= len(anchored)
+    assert keep_all["kept"] == keep_all["inserted"] and keep_none["kept"] == 0
+    # the inserted blocks sit right after the headline: a model that keeps only
+    # the blocks after the first few of the page keeps none of them
+    own = {t for p in pages for t in p.blocks.text}
+    only_own = train_cli.headline_appeal_check(
+        lambda p: np.array([float(t in own) for t in p.blocks.text]), pages, 0.5)
+    assert only_own["kept"] == 0
+    # where the model found the article, the lede rule leaves a low-scoring
+    # inserted block dropped: scores 0.4 for the new blocks, 0.95 for the rest
+    low_new = train_cli.headline_appeal_check(
+        lambda p: np.array([0.95 if t in own else 0.4 for t in p.blocks.text]), pages, 0.5)
+    assert low_new["kept"] == 0
+
+
 def test_prompt_check_counts_the_pages_own_prompts_kept():
     from boilerstrip import metrics
 
@@ -480,13 +505,18 @@ def test_report_shows_both_checks_next_to_the_bundled_model():
     row = {"pages": 4, "pages_with_text": 3, "block_accuracy": 0.9, "f1": 0.8}
     full = {"threshold": 0.5, "corpora": {"c": row}, "all": row,
             "appeals": {"pages": 2, "inserted": 10, "kept": 1, "kept_share": 0.1},
+            "headline_appeals": {"pages": 1, "inserted": 2, "kept": 0, "kept_share": 0.0},
             "prompts": {"pages": 3, "prompts": 8, "kept": 2, "kept_share": 0.25},
             "bundled": {"corpora": {"c": row}, "all": row,
                         "appeals": {"pages": 2, "inserted": 10, "kept": 3, "kept_share": 0.3},
+                        "headline_appeals": {"pages": 1, "inserted": 2, "kept": 1,
+                                             "kept_share": 0.5},
                         "prompts": {"pages": 3, "prompts": 8, "kept": 4, "kept_share": 0.5}}}
     lines = train_cli.format_report(full).splitlines()
-    assert lines[-2] == ("synthetic in-article appeals kept: 1/10 (10.0%) on 2 pages"
+    assert lines[-3] == ("synthetic in-article appeals kept: 1/10 (10.0%) on 2 pages"
                          " | bundled 3/10 (30.0%)")
+    assert lines[-2] == ("synthetic appeals after the headline kept: 0/2 (0.0%) on 1 pages"
+                         " | bundled 1/2 (50.0%)")
     assert lines[-1] == "real prompts kept: 2/8 (25.0%) on 3 pages | bundled 4/8 (50.0%)"
     # no bundled model to compare with: the lines alone, and why
     full["bundled"] = {"error": "ModelError: other features"}
