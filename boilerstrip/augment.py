@@ -177,9 +177,6 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0,
     if len(content) < 3 or rng.random() >= share:
         return blocks, y, 0
     first, last = int(content[0]), int(content[-1])
-    cats = list(CATEGORY_WEIGHTS)
-    probs = np.array([CATEGORY_WEIGHTS[c] for c in cats])
-    probs /= probs.sum()
     n_ins = int(rng.integers(1, MAX_INSERTIONS + 1))
     points = sorted(set(int(rng.integers(first + 1, last + 2)) for _ in range(n_ins)))
     cols = _columns(blocks)
@@ -189,15 +186,20 @@ def augment(blocks: Blocks, y: np.ndarray, page_id: str, seed: int = 0,
         ref = min(pt, len(y_new) - 1)
         while ref > 0 and y_new[ref] != 1:
             ref -= 1
-        inserted += _insert_synthetic(cols, y_new, pt, ref, rng, cats, probs)
+        inserted += _insert_synthetic(cols, y_new, pt, ref, rng)
     return Blocks(**cols), np.asarray(y_new, dtype=np.int8), inserted
 
 
-def _insert_synthetic(cols: dict, y_new: list, pt: int, ref: int, rng: np.random.Generator,
-                      cats: list, probs: np.ndarray) -> int:
-    """Insert one to three synthetic paragraphs of a random category before block
-    ``pt``, each with the structure of block ``ref``; return how many."""
-    cat = cats[int(rng.choice(len(cats), p=probs))]
+_CATEGORIES = list(CATEGORY_WEIGHTS)
+_CATEGORY_P = np.array([CATEGORY_WEIGHTS[c] for c in _CATEGORIES])
+_CATEGORY_P /= _CATEGORY_P.sum()
+
+
+def _insert_synthetic(cols: dict, y_new: list, pt: int, ref: int, rng: np.random.Generator) -> int:
+    """Insert one to three synthetic paragraphs of a random category (drawn by
+    :data:`CATEGORY_WEIGHTS`) before block ``pt``, each with the structure of
+    block ``ref``; return how many."""
+    cat = _CATEGORIES[int(rng.choice(len(_CATEGORIES), p=_CATEGORY_P))]
     texts = synth_texts(rng, cat)
     hint_bit = 0
     if rng.random() < 0.5:
@@ -223,11 +225,9 @@ def insert_at(blocks: Blocks, y: np.ndarray, page_id: str, at: int, seed: int = 
     inserted before block ``at``, with that block's structure (the check of
     appeals set between a headline and its story: ``boilerstrip train``)."""
     rng = _rng("at/" + page_id, seed)
-    cats = list(CATEGORY_WEIGHTS)
-    probs = np.array([CATEGORY_WEIGHTS[c] for c in cats])
     cols = _columns(blocks)
     y_new = list(y.tolist())
-    n = _insert_synthetic(cols, y_new, at, at, rng, cats, probs / probs.sum())
+    n = _insert_synthetic(cols, y_new, at, at, rng)
     return Blocks(**cols), np.asarray(y_new, dtype=np.int8), n
 
 

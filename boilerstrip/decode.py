@@ -223,29 +223,36 @@ SURE = 0.9
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
-def lede(blocks, headline: int) -> list[int]:
-    """The blocks right after ``headline`` that sit in its container: at most
-    :data:`LEDE_BLOCKS`, up to the next heading, and only while a block has
-    the headline's parent or grandparent among its ancestors."""
+def under_headline(blocks, headline: int) -> np.ndarray:
+    """Mask of the blocks that have the headline's parent or grandparent among
+    their ancestors (the headline's container)."""
     levels = blocks.ancestor_levels
-    home = levels[1:3, headline]
+    return np.isin(levels, levels[1:3, headline]).any(axis=0)
+
+
+def lede(blocks, headline: int, home: np.ndarray | None = None) -> list[int]:
+    """The blocks right after ``headline`` that sit in its container
+    (``home``: :func:`under_headline`, computed when not given): at most
+    :data:`LEDE_BLOCKS`, up to the next heading."""
+    if home is None:
+        home = under_headline(blocks, headline)
     out = []
     for i in range(headline + 1, min(headline + 1 + LEDE_BLOCKS, len(blocks))):
-        if blocks.tag[i] in _HEADINGS or not np.isin(levels[:, i], home).any():
+        if blocks.tag[i] in _HEADINGS or not home[i]:
             break
         out.append(i)
     return out
 
 
-def article_found(p_final: np.ndarray, blocks, headline: int) -> bool:
-    """Whether some block after ``headline``, under its parent or grandparent,
-    scores :data:`RUN_PIVOT` or more: the model found the article that the
-    headline opens (on the scores only, so that the threshold does not
-    change the answer)."""
-    levels = blocks.ancestor_levels
-    under = np.isin(levels, levels[1:3, headline]).any(axis=0)
-    under[:headline + 1] = False
-    return bool((under & (p_final >= RUN_PIVOT)).any())
+def article_found(p_final: np.ndarray, blocks, headline: int,
+                  home: np.ndarray | None = None) -> bool:
+    """Whether some block after ``headline``, in its container (``home``, as
+    for :func:`lede`), scores :data:`RUN_PIVOT` or more: the model found the
+    article that the headline opens (on the scores only, so that the
+    threshold does not change the answer)."""
+    if home is None:
+        home = under_headline(blocks, headline)
+    return bool((home[headline + 1:] & (p_final[headline + 1:] >= RUN_PIVOT)).any())
 
 
 def decide(p_final: np.ndarray, threshold: float, blocks=None,
@@ -290,8 +297,9 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None,
         keep &= region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold)
     if headline is not None:
         bar = threshold ** (LEDE_POWER if p_final.max() >= SURE else LEDE_POWER_UNSURE)
-        missed = not article_found(p_final, blocks, headline)
-        for i in lede(blocks, headline):
+        home = under_headline(blocks, headline)
+        missed = not article_found(p_final, blocks, headline, home)
+        for i in lede(blocks, headline, home):
             if missed or (dateline is not None and dateline[i]):
                 keep[i] |= p_final[i] >= bar
     return keep

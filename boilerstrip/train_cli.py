@@ -322,9 +322,7 @@ def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED
     score the page with ``predict(page) -> probs`` and count the inserted blocks
     kept.  The benchmark sets hardly contain such blocks, so their F1 cannot
     tell whether a change keeps more of them; this number can."""
-    from . import features
     from .augment import augment
-    from .train import PageData
 
     def marked():
         for p in pages:
@@ -332,8 +330,7 @@ def appeal_check(predict, pages, threshold: float, seed: int = APPEAL_CHECK_SEED
             if n:
                 # an inserted block owns an element augment() appended to the page's
                 new = np.asarray(blocks.owner) >= len(p.blocks.element_parent)
-                yield (PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
-                                np.zeros(len(y)), None, p.title, p.page_type), new)
+                yield _with_inserted(p, blocks, y), new
 
     return _counts("inserted", *_kept_counts(predict, threshold, marked()))
 
@@ -346,10 +343,8 @@ def headline_appeal_check(predict, pages, threshold: float,
     headline matches its title (``api.lede_anchor``), synthetic boilerplate
     of one category goes between the headline and the block after it, with
     that block's structure; the count is of those blocks kept."""
-    from . import features
     from .api import find_headline, lede_anchor
     from .augment import insert_at
-    from .train import PageData
 
     def marked():
         for p in pages:
@@ -359,16 +354,19 @@ def headline_appeal_check(predict, pages, threshold: float,
             blocks, y, n = insert_at(p.blocks, p.y, p.id, h + 1, seed)
             new = np.zeros(len(y), dtype=bool)
             new[h + 1:h + 1 + n] = True
-            yield (PageData(p.id, p.corpus, blocks, features.compute(blocks, p.title), y,
-                            np.zeros(len(y)), None, p.title, p.page_type), new)
+            yield _with_inserted(p, blocks, y), new
 
     return _counts("inserted", *_kept_counts(predict, threshold, marked()))
 
 
-def headline_appeals_line(a: dict) -> str:
-    """One line of a report: the headline appeal check's counts."""
-    return (f"synthetic appeals after the headline kept: {a['kept']}/{a['inserted']} "
-            f"({a['kept_share']:.1%}) on {a['pages']} pages")
+def _with_inserted(page, blocks, y):
+    """A prepared page rebuilt around ``blocks`` (the page's own plus synthetic
+    ones): its features recomputed, no training weights."""
+    from . import features
+    from .train import PageData
+
+    return PageData(page.id, page.corpus, blocks, features.compute(blocks, page.title), y,
+                    np.zeros(len(y)), None, page.title, page.page_type)
 
 
 def _counts(total_key: str, pages: int, total: int, kept: int) -> dict:
@@ -377,10 +375,18 @@ def _counts(total_key: str, pages: int, total: int, kept: int) -> dict:
             "kept_share": kept / total if total else 0.0}
 
 
-def appeals_line(a: dict) -> str:
-    """One line of a report: the appeal check's counts."""
-    return (f"synthetic in-article appeals kept: {a['kept']}/{a['inserted']} "
-            f"({a['kept_share']:.1%}) on {a['pages']} pages")
+#: What each check of in-article boilerplate counts, for its report line, and
+#: the key of its total.
+CHECKS = {"appeals": ("synthetic in-article appeals", "inserted"),
+          "headline_appeals": ("synthetic appeals after the headline", "inserted"),
+          "prompts": ("real prompts", "prompts")}
+
+
+def check_line(key: str, a: dict) -> str:
+    """One line of a report: the counts of check ``key`` (see :data:`CHECKS`)."""
+    what, total = CHECKS[key]
+    return (f"{what} kept: {a['kept']}/{a[total]} ({a['kept_share']:.1%}) "
+            f"on {a['pages']} pages")
 
 
 def prompt_check(predict, pages, threshold: float) -> dict:
@@ -397,12 +403,6 @@ def prompt_check(predict, pages, threshold: float) -> dict:
              for p in pages if p.gold)
     return _counts("prompts", *_kept_counts(predict, threshold,
                                             ((p, m) for p, m in masks if m.any())))
-
-
-def prompts_line(a: dict) -> str:
-    """One line of a report: the prompt check's counts."""
-    return (f"real prompts kept: {a['kept']}/{a['prompts']} ({a['kept_share']:.1%}) "
-            f"on {a['pages']} pages")
 
 
 def model_predictor(model):
@@ -682,8 +682,8 @@ def _cross_validate(pages: list, k: int, cfg: dict, params: dict, seed: int, sca
         f1 = f"{r['f1']:.4f} ± {r['f1_std']:.4f}" if r["pages_with_text"] else "–"
         lines.append(f"{c:<24} {r['pages']:>5} {r['pages_with_text']:>5} "
                      f"{r['block_accuracy']:>9.4f} {f1:>16}")
-    lines.append(appeals_line(appeals))
-    lines.append(prompts_line(report["prompts"]))
+    lines.append(check_line("appeals", appeals))
+    lines.append(check_line("prompts", report["prompts"]))
     print("\n".join(lines), file=sys.stderr)
     print(json.dumps(report, indent=2))
     return 0
@@ -742,12 +742,10 @@ def format_report(full: dict) -> str:
         if o is not None:
             line += f" | {o['block_accuracy']:>11.3f} {o['f1']:>6.3f}"
         lines.append(line)
-    # the two checks of in-article boilerplate, each next to the bundled model's
-    for key, total, line_of in (("appeals", "inserted", appeals_line),
-                                ("headline_appeals", "inserted", headline_appeals_line),
-                                ("prompts", "prompts", prompts_line)):
+    # the checks of in-article boilerplate, each next to the bundled model's
+    for key, (_, total) in CHECKS.items():
         if key in full:
-            line = line_of(full[key])
+            line = check_line(key, full[key])
             if key in b:
                 o = b[key]
                 line += f" | bundled {o['kept']}/{o[total]} ({o['kept_share']:.1%})"
