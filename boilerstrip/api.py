@@ -141,12 +141,14 @@ _DATELINE = [features.FEATURE_NAMES.index(f) for f in ("dates", "under_time")]
 def keep_blocks(scores: np.ndarray, threshold: float, blocks, X: np.ndarray,
                 headline: int | None) -> np.ndarray:
     """The keep/drop decision of every block, as :func:`clean` makes it (the
-    training, evaluation and labeling tools call this too).  A dateline is a
+    training, evaluation and labeling tools call this too).  ``headline``
+    (:func:`find_headline`) bounds the article region; when it matches the
+    page title (:func:`lede_anchor`) it anchors the lede too.  A dateline is a
     block with a month name or a numeric date or time in it, or inside a
     ``<time>`` element."""
-    anchor = lede_anchor(X, blocks.tag, headline)
-    dateline = (X[:, _DATELINE] > 0).any(axis=1) if anchor is not None else None
-    return decode.decide(scores, threshold, blocks, anchor, dateline)
+    anchor = lede_anchor(X, blocks.tag, headline) is not None
+    dateline = (X[:, _DATELINE] > 0).any(axis=1) if anchor else None
+    return decode.decide(scores, threshold, blocks, headline, dateline, anchor)
 
 
 def _check_args(html, output, threshold, max_bytes):

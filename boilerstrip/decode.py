@@ -169,7 +169,8 @@ REGION_KEPT_SHARE = 1 / 2
 REGION_OUTSIDE_BAR = 2.0
 
 
-def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
+def region(p_final: np.ndarray, blocks, words: np.ndarray,
+           headline: int | None = None) -> np.ndarray:
     """Mask of the blocks inside the article region.
 
     A page holds one article among menus, sidebars and footers, so a block
@@ -178,10 +179,12 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
     mistake than a part of the article.  The region starts at the best box
     (the subtree with the largest sum of ``words * (p - RUN_PIVOT)``) and
     climbs :data:`REGION_CLIMB` block-level elements, wide enough for the
-    headline, lede and byline around an article body, then further until it
-    holds :data:`REGION_KEPT_SHARE` of the words that score :data:`RUN_PIVOT`
-    or more: where most of those lie elsewhere (the posts of a forum thread,
-    the items of a listing), the best box is one part of the page's main
+    headline, lede and byline around an article body (but no further than
+    the first container that holds the ``headline``, when one is found on the
+    way: past it lie the page's columns and sidebars, not the article's), then
+    further until it holds :data:`REGION_KEPT_SHARE` of the words that score
+    :data:`RUN_PIVOT` or more: where most of those lie elsewhere (the posts
+    of a forum thread, the items of a listing), the best box is one part of the page's main
     text, not all of it.  Link text does not count in that share: a sidebar
     of archive, category and blogroll links that the model half-believes
     would otherwise pull the region up to the whole page.  The region
@@ -195,13 +198,17 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray) -> np.ndarray:
                                 / np.maximum(chars, 1.0), 1.0)
     likely = subtree_sums(blocks, words * own_text * (p_final >= RUN_PIVOT))
     need = REGION_KEPT_SHARE * likely[0]
+    levels = blocks.ancestor_levels
+    # the headline's element and its ancestors (empty without a headline)
+    holds_headline = levels[:, headline] if headline is not None else levels[:0, 0]
     for _ in range(REGION_CLIMB):
+        if box in holds_headline:
+            break
         box = parent[box]
     while box and likely[box] < need:
         box = parent[box]
     if box == 0:
         return np.ones(len(p_final), dtype=bool)
-    levels = blocks.ancestor_levels
     # a block whose chain of ancestors was cut at MAX_CLIMB levels may lie
     # under the region's root: counted in, not dropped unseen
     return (levels == box).any(axis=0) | (levels[-1] != 0)
@@ -256,7 +263,8 @@ def article_found(p_final: np.ndarray, blocks, headline: int,
 
 
 def decide(p_final: np.ndarray, threshold: float, blocks=None,
-           headline: int | None = None, dateline: np.ndarray | None = None) -> np.ndarray:
+           headline: int | None = None, dateline: np.ndarray | None = None,
+           lede_anchor: bool = True) -> np.ndarray:
     """Keep mask: blocks whose final probability reaches ``threshold``.
 
     With ``blocks``, containers are decided as units: in a box of two or more
@@ -266,8 +274,10 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None,
     the article :func:`region`, a block must reach :data:`REGION_OUTSIDE_BAR`
     times the threshold.
 
-    ``headline`` is the index of a heading that matches the page title (see
-    ``api.lede_anchor``), or ``None``.  An article starts right after its
+    ``headline`` is the index of the page's headline (``api.find_headline``),
+    or ``None``; the :func:`region` climbs no further than its container.
+    With ``lede_anchor``, the headline is a heading that matches the page
+    title (``api.lede_anchor``).  An article starts right after such a
     headline, so where the model missed it (:func:`article_found` is false:
     the post of a line or two under its title on a blog page, which scores
     low beside the sidebar's longer boxes), its :func:`lede` blocks need a
@@ -294,8 +304,9 @@ def decide(p_final: np.ndarray, threshold: float, blocks=None,
         small_box = (n_in[parent] >= 2) & (share < GROUP_MAX_SHARE) & (parent != 0)
         mostly_dropped = kept_w[parent] < GROUP_KEPT_SHARE * all_w[parent]
         keep &= ~(small_box & mostly_dropped)
-        keep &= region(p_final, blocks, words) | (p_final >= REGION_OUTSIDE_BAR * threshold)
-    if headline is not None:
+        keep &= (region(p_final, blocks, words, headline)
+                 | (p_final >= REGION_OUTSIDE_BAR * threshold))
+    if headline is not None and lede_anchor:
         bar = threshold ** (LEDE_POWER if p_final.max() >= SURE else LEDE_POWER_UNSURE)
         home = under_headline(blocks, headline)
         missed = not article_found(p_final, blocks, headline, home)

@@ -114,6 +114,27 @@ def test_region_drops_a_box_far_from_the_article():
     assert decode.decide(p, 0.0, b).all()
 
 
+def test_region_climbs_no_further_than_the_headline_container():
+    # a blog post (headline and body in one container) in a column beside a
+    # sidebar whose "about this blog" box scores as content: three levels up
+    # from the body lies the whole page, the headline's container holds the post
+    html = ("<div id=site><div id=page><div id=cols><div class=post><h1>Week ahead</h1>"
+            "<div class=body>" + "".join(f"<p>{'article words ' * 30}</p>" for _ in range(4))
+            + "</div></div><div id=side><div class=about><p>" + "this blog is written by " * 10
+            + "</p></div><p>" + "archive of older posts " * 10 + "</p></div></div></div>"
+            "<div id=footer><p>" + "footer words " * 5 + "</p></div></div>")
+    b = segment(parse(html).body)
+    assert len(b) == 8 and b.text[5].startswith("this blog")
+    p = np.array([0.3] + [0.95] * 4 + [0.7, 0.1, 0.1])
+    assert decode.region(p, b, _words(b)).tolist() == [True] * 7 + [False]
+    assert decode.region(p, b, _words(b), headline=0).tolist() == [True] * 5 + [False] * 3
+    assert decode.decide(p, 0.5, b).tolist() == [False] + [True] * 5 + [False] * 2
+    assert decode.decide(p, 0.5, b, headline=0, lede_anchor=False).tolist() == (
+        [False] + [True] * 4 + [False] * 3)
+    # a headline the climb does not meet (the footer's) changes nothing
+    assert decode.region(p, b, _words(b), headline=7).tolist() == [True] * 7 + [False]
+
+
 def test_region_widens_until_it_holds_most_of_the_kept_words(monkeypatch):
     # a forum thread: each post's text nested deep in its own container, the
     # posts separated by long low-scoring author lines; the best box is one post
@@ -171,14 +192,15 @@ _NESTED_PAGE = segment(parse(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)),
        st.floats(0, 1), st.floats(0, 1), st.sampled_from([None, 0, 2, 5]),
-       st.lists(st.booleans(), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)))
-def test_a_lower_threshold_never_keeps_less(scores, t1, t2, headline, dateline):
+       st.lists(st.booleans(), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)),
+       st.booleans())
+def test_a_lower_threshold_never_keeps_less(scores, t1, t2, headline, dateline, anchor):
     # the region, the box rule and the lede depend on the scores, not on the threshold
     lo, hi = min(t1, t2), max(t1, t2)
     p = np.array(scores)
     d = np.array(dateline)
-    assert not (decode.decide(p, hi, _NESTED_PAGE, headline, d)
-                & ~decode.decide(p, lo, _NESTED_PAGE, headline, d)).any()
+    assert not (decode.decide(p, hi, _NESTED_PAGE, headline, d, anchor)
+                & ~decode.decide(p, lo, _NESTED_PAGE, headline, d, anchor)).any()
 
 
 # a blog page: a two-line post under its title, then its comment form; a
