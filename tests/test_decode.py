@@ -203,6 +203,20 @@ def test_a_lower_threshold_never_keeps_less(scores, t1, t2, headline, dateline, 
                 & ~decode.decide(p, lo, _NESTED_PAGE, headline, d, anchor)).any()
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=len(_NESTED_PAGE), max_size=len(_NESTED_PAGE)),
+       st.floats(0, 1), st.integers(0, len(_NESTED_PAGE) - 1))
+def test_the_headline_only_narrows_the_region(scores, threshold, headline):
+    # the climb stops at the headline's container or goes on as without one:
+    # the region, and so what is kept apart from the lede, can only shrink
+    p = np.array(scores)
+    words = np.array([t.count(" ") + 1.0 for t in _NESTED_PAGE.text])
+    narrow = decode.region(p, _NESTED_PAGE, words, headline)
+    assert not (narrow & ~decode.region(p, _NESTED_PAGE, words)).any()
+    assert not (decode.decide(p, threshold, _NESTED_PAGE, headline, lede_anchor=False)
+                & ~decode.decide(p, threshold, _NESTED_PAGE)).any()
+
+
 # a blog page: a two-line post under its title, then its comment form; a
 # sidebar whose "about us" box reads like an article
 _BLOG = segment(parse(
