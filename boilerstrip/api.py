@@ -37,7 +37,9 @@ _NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)
 
 @dataclass
 class Analysis:
-    """Everything the pipeline knows about one page (the debugging view)."""
+    """Everything the pipeline knows about one page (the debugging view).
+    ``title`` is the head's, which the features read; ``shown_title`` the
+    browser's, which the outputs show (``parse.document_title``)."""
 
     title: str | None
     blocks: Blocks
@@ -45,6 +47,7 @@ class Analysis:
     block_scores: np.ndarray
     scores: np.ndarray
     headline: int | None
+    shown_title: str | None = None
 
 
 def parse_and_segment(html: str):
@@ -68,7 +71,8 @@ def analyse(html: str, model: Model) -> Analysis:
     title = parse.page_title(tree)
     X = features.compute(blocks, title)
     p1, p2 = score_blocks(model, X, blocks)
-    return Analysis(title, blocks, X, p1, p2, find_headline(X, blocks.tag))
+    return Analysis(title, blocks, X, p1, p2, find_headline(X, blocks.tag),
+                    title or parse.document_title(tree))
 
 
 def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.ndarray]:
@@ -219,12 +223,12 @@ def clean(html: str | bytes, *, url: str | None = None, output: str = "text",
         return ""
     kept = keep_blocks(a.scores, t, a.blocks, a.X, a.headline)
     if output == "json":
-        return render.to_json(a.blocks, a.scores, kept, a.title, url, t, a.headline,
+        return render.to_json(a.blocks, a.scores, kept, a.shown_title, url, t, a.headline,
                               page_confidence(a.block_scores))
     keep = [i for i in np.nonzero(kept)[0].tolist() if i != a.headline]
     if output == "text":
         return render.to_text(a.blocks, keep)
-    head = a.blocks.text[a.headline] if a.headline is not None else a.title
+    head = a.blocks.text[a.headline] if a.headline is not None else a.shown_title
     if not keep and a.headline is None:
         head = None
     if output == "markdown":

@@ -28,19 +28,48 @@ def _clean(text: str | None) -> str:
     return _WS.sub(" ", _html.unescape(text or "")).strip()
 
 
-def page_title(tree: LexborHTMLParser) -> str | None:
-    """The page's declared title: og/twitter meta, else ``<title>``; ``None`` if absent."""
-    head = tree.head
-    if head is not None:
-        for sel in TITLE_META:
-            node = head.css_first(sel)
-            if node is not None:
-                title = _clean(node.attributes.get("content"))
-                if title:
-                    return title
-        node = head.css_first("title")
+def _outside_foreign(node) -> bool:
+    """Whether ``node`` is an HTML element, not one inside ``<svg>`` or ``<math>``
+    (an icon's ``<title>`` names the icon, not the page)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("svg", "math"):
+            return False
+        parent = parent.parent
+    return True
+
+
+def _title_in(scope) -> str | None:
+    for sel in TITLE_META:
+        node = scope.css_first(sel)
         if node is not None:
+            title = _clean(node.attributes.get("content"))
+            if title:
+                return title
+    for node in scope.css("title"):
+        if _outside_foreign(node):
             title = _clean(node.text())
             if title:
                 return title
     return None
+
+
+def page_title(tree: LexborHTMLParser) -> str | None:
+    """The title the ``<head>`` declares: og/twitter meta, else ``<title>``;
+    ``None`` if absent.  This is the title the features compare blocks with
+    (the bundled model was trained on it); the outputs show
+    :func:`document_title`."""
+    return _title_in(tree.head) if tree.head is not None else None
+
+
+def document_title(tree: LexborHTMLParser) -> str | None:
+    """The page's title as a browser shows it: :func:`page_title`, else the same
+    search over the whole document.
+
+    Anything the parser cannot put in the head (stray text before the
+    doctype, a wrapper element, an ``<img>`` in the head) opens the body
+    early, and the ``<title>`` after it lands there; ``document.title`` is
+    still the document's first ``<title>``.  About 1% of the training sets'
+    pages are like that.  (The features keep reading :func:`page_title`
+    until a model is trained with this one: docs/design.md, section 4.)"""
+    return page_title(tree) or _title_in(tree.root)

@@ -329,12 +329,13 @@ def _resource_page(record, stats: WarcStats) -> WarcPage | None:
 
 
 def page_title(html: str) -> str | None:
-    """The page title as ``clean(output="json")`` reports it, from the ``<head>`` alone.
+    """The page title as ``clean(output="json")`` reports it, from the markup
+    up to ``</head>`` alone.
 
-    Parsing only the head (or the first 64 KB) costs a small fraction of a
+    Parsing only that (or the first 64 KB) costs a small fraction of a
     second full pipeline run.
     """
-    from .parse import page_title as _title, parse
+    from .parse import document_title as _title, parse
 
     end = html.find("</head")
     if end < 0:

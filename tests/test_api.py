@@ -188,3 +188,15 @@ def test_the_lede_anchor_is_a_heading_that_matches_the_title():
     assert api.lede_anchor(X, b.tag, None) is None
     X2 = features.compute(b, "Our trip to the coast, and what we ate there | The Sisters Blog")
     assert api.lede_anchor(X2, b.tag, 1) is None     # covers too little of the title
+
+
+def test_outputs_show_the_title_the_browser_shows():
+    # stray output before <html> moves the <title> into the body: the JSON
+    # and the markdown still show it (parse.document_title)
+    page = ("Notice: undefined index in header.php\n<html><head>"
+            "<title>Corner bakery wins county prize</title></head><body>"
+            + "".join(f"<p>{'The bakery on the corner won the rye loaf prize again. ' * 4}</p>"
+                      for _ in range(3)) + "</body></html>")
+    doc = json.loads(boilerstrip.clean(page, output="json"))
+    assert doc["title"] == "Corner bakery wins county prize"
+    assert boilerstrip.clean(page, output="markdown").startswith("# Corner bakery wins county prize\n")

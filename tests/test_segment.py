@@ -1,4 +1,4 @@
-from boilerstrip.parse import parse, page_title
+from boilerstrip.parse import document_title, parse, page_title
 import numpy as np
 
 from boilerstrip.segment import MAX_CLIMB, PATTERNS, attribute_mask, segment
@@ -75,6 +75,27 @@ def test_page_title_prefers_og_title():
     assert page_title(t) == "Story & more"
     assert page_title(parse("<html><head><title> A  title </title></head></html>")) == "A title"
     assert page_title(parse("<p>no head</p>")) is None
+
+
+def test_document_title_found_where_the_parser_put_it():
+    # markup before <html> (a wrapper element, stray output) opens the body
+    # early, and the <title> lands there; the browser still shows it
+    wrapped = ('<text id="http://example.org/a">\n<!DOCTYPE html><html><head>'
+               '<meta charset="utf-8"><title>Ferry cut leaves commuters stranded</title>'
+               '</head><body><h1>Ferry cut</h1><p>Story.</p></body></html></text>')
+    tree = parse(wrapped)
+    assert tree.head.css_first("title") is None            # not in the head
+    assert document_title(tree) == "Ferry cut leaves commuters stranded"
+    assert page_title(tree) is None                        # what the features read
+    stray = ('Warning: headers already sent<html><head><title>Night bus returns</title>'
+             '<meta property="og:title" content="Night bus returns to the ring road">')
+    assert document_title(parse(stray)) == "Night bus returns to the ring road"
+    # an icon's title inside <svg> or <math> names the icon, not the page
+    assert document_title(parse("<body><svg><title>Close</title></svg><p>x</p></body>")) is None
+    assert document_title(parse("<body><math><title>x</title></math><title>Page</title>")) == "Page"
+    # the head's title wins over one further down
+    both = parse("<head><title>Head</title></head><body><title>Body</title>")
+    assert document_title(both) == page_title(both) == "Head"
 
 
 def test_hidden_detected_next_to_class_and_id():
