@@ -39,14 +39,32 @@ def _outside_foreign(node) -> bool:
     return True
 
 
+_TITLE_NODES = ", ".join(TITLE_META + ("title",))
+
+
 def _title_in(scope) -> str | None:
-    for sel in TITLE_META:
-        node = scope.css_first(sel)
+    """The title under ``scope``: the first of :data:`TITLE_META` that has
+    content, in that order, else the first non-empty ``<title>`` outside
+    ``<svg>`` and ``<math>`` (one walk over the subtree)."""
+    nodes = scope.css(_TITLE_NODES)
+    if not nodes:
+        return None
+    metas = {}
+    titles = []
+    for node in nodes:
+        if node.tag == "title":
+            titles.append(node)
+            continue
+        attrs = node.attributes
+        key = ("p", attrs.get("property")) if attrs.get("property") else ("n", attrs.get("name"))
+        metas.setdefault(key, node)
+    for key in (("p", "og:title"), ("n", "twitter:title"), ("n", "title")):
+        node = metas.get(key)
         if node is not None:
             title = _clean(node.attributes.get("content"))
             if title:
                 return title
-    for node in scope.css("title"):
+    for node in titles:
         if _outside_foreign(node):
             title = _clean(node.text())
             if title:
