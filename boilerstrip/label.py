@@ -98,7 +98,7 @@ class LabelSession:
         a = self.analysis
         if a is None or len(a.blocks) == 0:
             raise ValueError(f"{self.page_path}: the page has no text blocks to label")
-        self.title = a.title
+        self.title = a.shown_title
         self.blocks = a.blocks
         self.scores = [float(s) for s in a.scores]
         self.kept = [bool(k) for k in keep_blocks(a.scores, self.threshold, a.blocks, a.X, a.headline)]
