@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +18,9 @@ from . import decode, features, parse, render
 from .encoding import to_text
 from .model import Model, load_model
 from .segment import Blocks, segment
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser
 
 OUTPUT_FORMATS = ("text", "markdown", "html", "json")
 #: Input larger than this (in bytes, or characters for ``str``) is cut to it.
@@ -38,8 +43,8 @@ _NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)
 @dataclass
 class Analysis:
     """Everything the pipeline knows about one page (the debugging view).
-    ``title`` is the head's, which the features read; ``shown_title`` the
-    browser's, which the outputs show (``parse.document_title``)."""
+    ``title`` is the head's, which the features read; :attr:`shown_title` the
+    browser's, which the outputs show."""
 
     title: str | None
     blocks: Blocks
@@ -47,7 +52,16 @@ class Analysis:
     block_scores: np.ndarray
     scores: np.ndarray
     headline: int | None
-    shown_title: str | None = None
+    tree: LexborHTMLParser | None = None
+
+    @cached_property
+    def shown_title(self) -> str | None:
+        """The title a browser shows (``parse.document_title``): searched only
+        when an output asks for it, and past the head only when the head
+        declares none."""
+        if self.title or self.tree is None:
+            return self.title
+        return parse.document_title(self.tree)
 
 
 def parse_and_segment(html: str):
@@ -71,8 +85,7 @@ def analyse(html: str, model: Model) -> Analysis:
     title = parse.page_title(tree)
     X = features.compute(blocks, title)
     p1, p2 = score_blocks(model, X, blocks)
-    return Analysis(title, blocks, X, p1, p2, find_headline(X, blocks.tag),
-                    title or parse.document_title(tree))
+    return Analysis(title, blocks, X, p1, p2, find_headline(X, blocks.tag), tree)
 
 
 def score_blocks(model: Model, X: np.ndarray, blocks) -> tuple[np.ndarray, np.ndarray]:

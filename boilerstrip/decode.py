@@ -185,10 +185,10 @@ def region(p_final: np.ndarray, blocks, words: np.ndarray,
     further until it holds :data:`REGION_KEPT_SHARE` of the words that score
     :data:`RUN_PIVOT` or more: where most of those lie elsewhere (the posts
     of a forum thread, the items of a listing), the best box is one part of
-    the page's main text, not all of it.  Link text does not count in that share: a sidebar
-    of archive, category and blogroll links that the model half-believes
-    would otherwise pull the region up to the whole page.  The region
-    depends on the scores only, not on the threshold, so that a lower
+    the page's main text, not all of it.  Link text does not count in that
+    share: a sidebar of archive, category and blogroll links that the model
+    half-believes would otherwise pull the region up to the whole page.  The
+    region depends on the scores only, not on the threshold, so that a lower
     threshold never keeps less.
     """
     parent = blocks.element_parent

@@ -10,9 +10,8 @@ from .limits import limit_markup
 
 _WS = re.compile(r"\s+")
 
-#: Meta tags tried, in order, for the page title.
-TITLE_META = ('meta[property="og:title"]', 'meta[name="twitter:title"]',
-              'meta[name="title"]')
+#: Meta tags tried, in order, for the page title: ``(attribute, value)``.
+TITLE_META = (("property", "og:title"), ("name", "twitter:title"), ("name", "title"))
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -39,31 +38,28 @@ def _outside_foreign(node) -> bool:
     return True
 
 
-_TITLE_NODES = ", ".join(TITLE_META + ("title",))
+#: One selector for every candidate, so that one walk finds them all.
+_TITLE_NODES = ", ".join([f'meta[{a}="{v}"]' for a, v in TITLE_META] + ["title"])
 
 
 def _title_in(scope) -> str | None:
     """The title under ``scope``: the first of :data:`TITLE_META` that has
     content, in that order, else the first non-empty ``<title>`` outside
     ``<svg>`` and ``<math>`` (one walk over the subtree)."""
-    nodes = scope.css(_TITLE_NODES)
-    if not nodes:
-        return None
-    metas = {}
+    first_meta: dict[int, object] = {}     # rank in TITLE_META -> first such tag
     titles = []
-    for node in nodes:
+    for node in scope.css(_TITLE_NODES):
         if node.tag == "title":
             titles.append(node)
             continue
         attrs = node.attributes
-        key = ("p", attrs.get("property")) if attrs.get("property") else ("n", attrs.get("name"))
-        metas.setdefault(key, node)
-    for key in (("p", "og:title"), ("n", "twitter:title"), ("n", "title")):
-        node = metas.get(key)
-        if node is not None:
-            title = _clean(node.attributes.get("content"))
-            if title:
-                return title
+        for rank, (attr, value) in enumerate(TITLE_META):
+            if attrs.get(attr) == value:
+                first_meta.setdefault(rank, node)
+    for rank in sorted(first_meta):
+        title = _clean(first_meta[rank].attributes.get("content"))
+        if title:
+            return title
     for node in titles:
         if _outside_foreign(node):
             title = _clean(node.text())
@@ -89,5 +85,5 @@ def document_title(tree: LexborHTMLParser) -> str | None:
     early, and the ``<title>`` after it lands there; ``document.title`` is
     still the document's first ``<title>``.  About 1% of the training sets'
     pages are like that.  (The features keep reading :func:`page_title`
-    until a model is trained with this one: docs/design.md, section 4.)"""
+    until a model is trained with this one: docs/design.md, section 2.)"""
     return page_title(tree) or _title_in(tree.root)
